@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { Config } from './config.js';
+import { createApp, type ExporterApp } from './http/app.js';
+import { AggregateMetrics } from './metrics/aggregate-metrics.js';
+import { ExporterMetrics } from './metrics/exporter-metrics.js';
+import { SECTIONS } from './sections/index.js';
+import type { Section } from './sections/section.js';
+import { SnapshotService } from './snapshot/snapshot-service.js';
+
+export interface Exporter {
+  url: string;
+  server: Server;
+  snapshots: SnapshotService;
+  exporterApp: ExporterApp;
+  /** Stops accepting, lets exports finish until the timeout then cuts them, closes the server. */
+  close(): Promise<void>;
+}
+
+export interface ExporterOptions {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  sections?: readonly Section[];
+  /** The clock of the aggregates (tests pin it). */
+  now?: () => Date;
+}
+
+/** Wires the sections, the snapshot, the metrics and the HTTP app, and starts listening. */
+export async function startExporter(options: ExporterOptions): Promise<Exporter> {
+  const { config, pool, logger } = options;
+  const sections = options.sections ?? SECTIONS;
+  const aggregateMetrics = new AggregateMetrics(sections);
+  const exporterMetrics = new ExporterMetrics();
+  const now = options.now ?? (() => new Date());
+  const snapshots = new SnapshotService({
+    pool,
+    sections,
+    intervalMs: config.refreshIntervalMs,
+    context: () => ({ now: now(), currency: config.currency, reportTimeZone: config.reportTimeZone }),
+    aggregateMetrics,
+    exporterMetrics,
+    logger,
+  });
+  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger });
+  const server = exporterApp.app.listen(config.port, config.host);
+  // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.
+  const { handleUpgrade } = exporterApp;
+  if (handleUpgrade) server.on('upgrade', handleUpgrade);
+  await once(server, 'listening');
+  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      while (exporterApp.activeExports.size > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      for (const res of exporterApp.activeExports) res.destroy();
+      server.closeAllConnections();
+      await closed;
+    })());
+
+  return { url, server, snapshots, exporterApp, close };
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import express, { type Express, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { AggregateMetrics } from '../metrics/aggregate-metrics.js';
+import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
+import type { Section } from '../sections/section.js';
+import type { SnapshotService } from '../snapshot/snapshot-service.js';
+import { VERSION } from '../version.js';
+import { createAccountServices } from '../auth/account-services.js';
+import { createGateway } from '../gateway/gateway.js';
+import { createAdminRoutes } from './admin-routes.js';
+import { createAuthRoutes } from './auth-routes.js';
+import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authenticate.js';
+import { errorHandler, HttpError } from './errors.js';
+import { createMonitoringRoutes } from './monitoring-routes.js';
+import { createOperationalRoutes } from './operational-routes.js';
+
+export interface AppDependencies {
+  config: Config;
+  pool: pg.Pool;
+  sections: readonly Section[];
+  snapshots: SnapshotService;
+  aggregateMetrics: AggregateMetrics;
+  exporterMetrics: ExporterMetrics;
+  logger: Logger;
+}
+
+export interface ExporterApp {
+  app: Express;
+  /** Contact exports streaming right now (graceful shutdown waits for them, then cuts them). */
+  activeExports: Set<Response>;
+  /** The server's websocket 'upgrade' listener, when the Grafana gateway is on. */
+  handleUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+export function createApp(deps: AppDependencies): ExporterApp {
+  const { config } = deps;
+  const app = express();
+  const activeExports = new Set<Response>();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Path without the query string, status and timing: no tokens, emails or passwords.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      // Scrapes and dashboard polls succeed all day: successes at debug, problems at warn/error.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('X-KeWhats-Version', VERSION);
+    next();
+  });
+
+  const authenticate = createAuthenticator({ jwt: config.jwt, monitoringToken: config.monitoringToken });
+  const apiHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+
+  app.use(
+    createOperationalRoutes({
+      pool: deps.pool,
+      snapshots: deps.snapshots,
+      aggregateMetrics: deps.aggregateMetrics,
+      exporterMetrics: deps.exporterMetrics,
+      authenticate,
+      metricsPublic: config.metricsPublic,
+    }),
+  );
+
+  app.use(
+    '/api/monitoring',
+    apiHeaders,
+    requireAccess(authenticate, MONITORING_ONLY),
+    createMonitoringRoutes({
+      pool: deps.pool,
+      sections: deps.sections,
+      snapshots: deps.snapshots,
+      currency: config.currency,
+      reportTimeZone: config.reportTimeZone,
+      refreshIntervalMs: config.refreshIntervalMs,
+      exportConcurrency: config.exportConcurrency,
+      exportStatementTimeoutMs: config.exportStatementTimeoutMs,
+      activeExports,
+    }),
+  );
+
+  // Sign-in, role management and (with GRAFANA_URL) the Grafana login gateway: see docs/gateway.md.
+  const accountServices = createAccountServices({ pool: deps.pool, jwt: config.jwt });
+  app.use('/api/auth', apiHeaders, createAuthRoutes(accountServices));
+  app.use('/api/admin', apiHeaders, createAdminRoutes({ accounts: accountServices.accounts, authenticate }));
+  const gateway = config.grafanaUrl
+    ? createGateway({ grafanaUrl: config.grafanaUrl, jwt: config.jwt, ...accountServices, logger: deps.logger })
+    : undefined;
+  if (gateway) app.use(gateway.router);
+
+  app.use('/api', apiHeaders, (req) => {
+    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use((req) => {
+    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler);
+  return { app, activeExports, handleUpgrade: gateway?.handleUpgrade };
+}

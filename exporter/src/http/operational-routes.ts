@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import type pg from 'pg';
+import type { AggregateMetrics } from '../metrics/aggregate-metrics.js';
+import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
+import type { SnapshotService } from '../snapshot/snapshot-service.js';
+import { MONITORING_ONLY, requireAccess, type Principal } from './authenticate.js';
+import type { Request } from 'express';
+import { currentSnapshot } from './monitoring-routes.js';
+
+export interface OperationalRoutesOptions {
+  pool: pg.Pool;
+  snapshots: SnapshotService;
+  aggregateMetrics: AggregateMetrics;
+  exporterMetrics: ExporterMetrics;
+  authenticate: (req: Request) => Principal | undefined;
+  metricsPublic: boolean;
+}
+
+/** Liveness, readiness and the Prometheus scrape. */
+export function createOperationalRoutes(options: OperationalRoutesOptions): Router {
+  const router = Router();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    try {
+      await options.pool.query('SELECT 1');
+      options.exporterMetrics.databaseUp.set(1);
+      res.json({ status: 'ready', database: 'up' });
+    } catch {
+      options.exporterMetrics.databaseUp.set(0);
+      res.status(503).json({ error: { code: 'unavailable', message: 'database unreachable' } });
+    }
+  });
+
+  const guard = options.metricsPublic ? [] : [requireAccess(options.authenticate, MONITORING_ONLY)];
+  router.get('/metrics', ...guard, async (_req, res) => {
+    // A failed refresh still leaves the last aggregates and the failure counters to scrape;
+    // with no snapshot at all the exporter's own metrics are served alone.
+    let aggregates = '';
+    try {
+      aggregates = (await currentSnapshot(options.snapshots)).snapshot.metricsText;
+    } catch {
+      aggregates = '';
+    }
+    res.set('Content-Type', options.aggregateMetrics.contentType);
+    res.send(aggregates + (await options.exporterMetrics.render()));
+  });
+
+  return router;
+}

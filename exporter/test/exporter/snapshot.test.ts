@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPool } from '../../src/db/pool.js';
+import { SECTIONS } from '../../src/sections/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startTestExporter } from '../support/test-exporter.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+import { getJson } from '../support/http.js';
+
+const TABLES_PER_REFRESH = new Set(SECTIONS.flatMap((section) => Object.values(section.tables))).size;
+
+describe('snapshot cache', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    await db?.drop();
+  });
+
+  test('50 concurrent requests across sections and /metrics share one refresh of one statement per table', async () => {
+    const pool = createPool(db.url, { max: 4 });
+    let statements = 0;
+    const query = pool.query.bind(pool);
+    pool.query = ((...args: Parameters<typeof query>) => {
+      statements += 1;
+      return query(...args);
+    }) as typeof pool.query;
+    const exporter = await startTestExporter({ pool, config: { refreshIntervalMs: 60_000 } });
+    try {
+      const paths = SECTIONS.map((section) => `/api/monitoring/${section.name}`).concat('/metrics');
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, index) => fetch(`${exporter.url}${paths[index % paths.length]}`, { headers: exporter.authHeaders() })),
+      );
+      assert.deepEqual(new Set(responses.map((response) => response.status)), new Set([200]));
+      assert.equal(exporter.exporter.snapshots.refreshCount, 1);
+      assert.equal(statements, TABLES_PER_REFRESH, 'one statement per table, the User table read once for two sections');
+      const generatedAt = new Set(
+        await Promise.all(responses.slice(0, 8).map(async (response) => ((await response.json()) as { generatedAt: string }).generatedAt)),
+      );
+      assert.equal(generatedAt.size, 1, 'every section comes from the same snapshot');
+    } finally {
+      await exporter.close();
+      await pool.end();
+    }
+  });
+
+  test('a snapshot older than the interval is refreshed on the next request, once', async () => {
+    const exporter = await startTestExporter({ pool: db.pool, config: { refreshIntervalMs: 300 } });
+    try {
+      const first = await getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() });
+      const again = await getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() });
+      assert.equal(again.body.generatedAt, first.body.generatedAt);
+      await sleep(350);
+      await Promise.all(Array.from({ length: 10 }, () => fetch(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() })));
+      const later = await getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() });
+      assert.ok(Date.parse(later.body.generatedAt) > Date.parse(first.body.generatedAt));
+      assert.equal(exporter.exporter.snapshots.refreshCount, 2);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('while the database is down the last snapshot is served, flagged stale; then it recovers', async () => {
+    const proxy = await startTcpProxy(db.url);
+    const pool = createPool(proxy.url, { max: 2 });
+    const exporter = await startTestExporter({ pool, config: { refreshIntervalMs: 200 } });
+    const get = (path: string) => getJson(`${exporter.url}${path}`, { headers: exporter.authHeaders() });
+    try {
+      const fresh = await get('/api/monitoring/connections');
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.body.stale, false);
+
+      proxy.cut();
+      await sleep(250);
+      const stale = await get('/api/monitoring/connections');
+      assert.equal(stale.status, 200);
+      assert.equal(stale.body.stale, true);
+      assert.equal(stale.body.generatedAt, fresh.body.generatedAt, 'generatedAt shows the age of what is served');
+      assert.match(stale.headers.get('warning') ?? '', /stale/);
+      assert.equal((await get('/readyz')).status, 503);
+      const metrics = await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders() }).then((response) => response.text());
+      assert.match(metrics, /^kewhats_exporter_database_up 0$/m);
+      assert.match(metrics, /^kewhats_exporter_refresh_failures_total [1-9]/m);
+      assert.match(metrics, /^kewhats_devices\{status="connected"\} 0$/m, 'the last aggregates are still scraped');
+
+      proxy.restore();
+      await sleep(250);
+      const recovered = await get('/api/monitoring/connections');
+      assert.equal(recovered.body.stale, false);
+      assert.ok(Date.parse(recovered.body.generatedAt) > Date.parse(fresh.body.generatedAt));
+      assert.match(await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders() }).then((response) => response.text()), /^kewhats_exporter_database_up 1$/m);
+    } finally {
+      await exporter.close();
+      await pool.end();
+      await proxy.close();
+    }
+  });
+
+  test('with the database down and no snapshot yet: 503 in the contract shape', async () => {
+    const proxy = await startTcpProxy(db.url);
+    proxy.cut();
+    const pool = createPool(proxy.url, { max: 2 });
+    const exporter = await startTestExporter({ pool, config: { refreshIntervalMs: 200 } });
+    try {
+      const response = await getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() });
+      assert.equal(response.status, 503);
+      assert.equal(response.body.error.code, 'unavailable');
+      assert.equal(response.headers.get('retry-after'), '5');
+      const metrics = await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders() });
+      assert.equal(metrics.status, 200, 'the exporter still reports its own health');
+      assert.match(await metrics.text(), /^kewhats_exporter_database_up 0$/m);
+    } finally {
+      await exporter.close();
+      await pool.end();
+      await proxy.close();
+    }
+  });
+});
