@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Starts the real exporter process and waits for it to exit (it must, with these settings). */
+function runExporter(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+function assertOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(result.code, 1);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('configuration', () => {
+  test('defaults follow the contract', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 9470);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.refreshIntervalMs, 15_000);
+    assert.equal(config.reportTimeZone, 'Asia/Jakarta');
+    assert.equal(config.currency, 'IDR');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.grafanaUrl, undefined);
+    assert.equal(config.metricsPublic, false);
+  });
+
+  test('each malformed setting is named in the error', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
+      [{ PORT: 'eighty' }, /^PORT must be a number/],
+      [{ REFRESH_INTERVAL_SECONDS: '0' }, /^REFRESH_INTERVAL_SECONDS must be positive/],
+      [{ REPORT_TIMEZONE: 'Mars/Olympus' }, /^REPORT_TIMEZONE must be an IANA time zone/],
+      [{ CURRENCY: 'rupiah' }, /^CURRENCY must be a 3-letter/],
+      [{ MONITORING_TOKEN: 'short' }, /^MONITORING_TOKEN must be at least 16/],
+      [{ GRAFANA_URL: 'grafana:3000' }, /^GRAFANA_URL must be an http/],
+      [{ METRICS_PUBLIC: 'maybe' }, /^METRICS_PUBLIC must be true or false/],
+      [{ JWT_PUBLIC_KEY: 'not a key' }, /^JWT_PUBLIC_KEY is not a PEM public key/],
+      [{ JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' }, /^JWT_PUBLIC_KEY_FILE: cannot read/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env));
+    }
+  });
+});
+
+describe('start-up failures end with one clear line and exit code 1', () => {
+  test('a malformed DATABASE_URL', async () => {
+    assertOneClearLine(await runExporter({ DATABASE_URL: 'not-a-url' }), /^kewhats-exporter: configuration: DATABASE_URL must be a postgres/);
+  });
+
+  test('an unreachable database, named without its password', async () => {
+    const port = await closedPort();
+    const result = await runExporter({ DATABASE_URL: `postgresql://kewhats:s3cret@127.0.0.1:${port}/kewhats` });
+    assertOneClearLine(result, new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`));
+    assert.doesNotMatch(result.stderr, /s3cret/);
+  });
+
+  test('a database without the schema says to migrate', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    try {
+      assertOneClearLine(await runExporter({ DATABASE_URL: db.url }), /schema is missing: run `npm run db:migrate`/);
+    } finally {
+      await db.drop();
+    }
+  });
+});
