@@ -1,0 +1,28 @@
+import type { FigureUnit } from '../sections/section.js';
+
+/**
+ * Grafana's built-in currency units for the platform currencies we expect (IDR is the default).
+ * Built-in units scale with K/M/B like the other money units in Grafana's unit picker.
+ */
+const GRAFANA_CURRENCY_UNITS: Readonly<Record<string, string>> = {
+  IDR: 'currencyIDR',
+  USD: 'currencyUSD',
+  EUR: 'currencyEUR',
+  GBP: 'currencyGBP',
+  JPY: 'currencyJPY',
+  INR: 'currencyINR',
+  MYR: 'currencyMYR',
+  PHP: 'currencyPHP',
+  VND: 'currencyVND',
+};
+
+/** The Grafana unit of a currency code; any other code falls back to Grafana's custom currency syntax. */
+export function currencyUnit(currency: string): string {
+  const code = currency.toUpperCase();
+  return GRAFANA_CURRENCY_UNITS[code] ?? `currency:${code} `;
+}
+
+/** The Grafana unit of a section figure. */
+export function figureUnit(unit: FigureUnit | undefined, currency: string): string {
+  return unit === 'currency' ? currencyUnit(currency) : 'short';
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { DASHBOARDS_DIR, generateDashboards, KEWHATS, PROMETHEUS, type Dashboard, type DataSourceRef } from '../../src/dashboards/index.js';
+import { SECTIONS } from '../../src/sections/index.js';
+import { fieldsRegex, keWhatsQueries, provisionedDataSources, REPO_ROOT } from './support/repo-files.js';
+
+/**
+ * The committed dashboards are what Grafana loads (provisioning/grafana/dashboards is mounted
+ * read-only): they must be the generator's output, byte for byte, and consistent with the rest
+ * of the provisioning.
+ */
+const generated = generateDashboards(SECTIONS);
+const committed = new Map(
+  readdirSync(DASHBOARDS_DIR).map((name) => [name, readFileSync(join(DASHBOARDS_DIR, name), 'utf8')] as const),
+);
+const dashboards = [...committed.entries()].filter(([name]) => name.endsWith('.json')).map(([name, text]) => {
+  try {
+    return JSON.parse(text) as Dashboard;
+  } catch (error) {
+    throw new Error(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+});
+
+/** Every {type, uid} data source reference anywhere in a dashboard. */
+function dataSourceRefs(value: unknown, found: DataSourceRef[] = []): DataSourceRef[] {
+  if (Array.isArray(value)) value.forEach((item) => dataSourceRefs(item, found));
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'datasource') found.push(child as DataSourceRef);
+      else dataSourceRefs(child, found);
+    }
+  }
+  return found;
+}
+
+describe('committed dashboards (provisioning/grafana/dashboards)', () => {
+  test('the folder holds exactly one file per section, named <section>.json, and nothing else', () => {
+    assert.deepEqual([...committed.keys()].sort(), SECTIONS.map((section) => `${section.name}.json`).sort());
+    assert.ok(committed.has('dashboard.json'), 'the home dashboard dashboard.json');
+  });
+
+  test('every file is the generator output byte for byte (run npm run dashboards:generate)', () => {
+    for (const item of generated) {
+      assert.equal(committed.get(item.fileName), item.json, `${item.fileName} differs from the generator output`);
+    }
+  });
+
+  test('every dashboard refreshes every 30 s, has a unique uid and the kewhats-monitoring tag', () => {
+    assert.equal(dashboards.length, SECTIONS.length);
+    assert.equal(new Set(dashboards.map((dashboard) => dashboard.uid)).size, dashboards.length);
+    for (const dashboard of dashboards) {
+      assert.equal(dashboard.refresh, '30s', dashboard.uid);
+      assert.ok(dashboard.tags.includes('kewhats-monitoring'), dashboard.uid);
+      assert.match(dashboard.uid, /^kewhats-[a-z]+$/);
+      assert.ok(dashboard.uid.length <= 40, 'Grafana uids are at most 40 characters');
+    }
+  });
+
+  test('only the provisioned data sources are referenced, with their types', () => {
+    const provisioned = provisionedDataSources();
+    // The generator's fixed references must be what provisioning/grafana/provisioning/datasources defines.
+    for (const expected of [PROMETHEUS, KEWHATS]) {
+      assert.ok(
+        provisioned.some((source) => source.uid === expected.uid && source.type === expected.type),
+        `data source ${expected.uid} (${expected.type}) is not provisioned: ${JSON.stringify(provisioned)}`,
+      );
+    }
+    const known = (ref: DataSourceRef) => provisioned.some((source) => source.uid === ref.uid && source.type === ref.type);
+    for (const dashboard of dashboards) {
+      const refs = dataSourceRefs(dashboard.panels);
+      assert.ok(refs.length > 0);
+      for (const ref of refs) assert.ok(known(ref), `${dashboard.uid}: unknown data source ${JSON.stringify(ref)}`);
+      for (const panel of dashboard.panels.filter((candidate) => candidate.type === 'kewhats-contactexport-panel')) {
+        const uid = (panel.options as { datasourceUid: string }).datasourceUid;
+        assert.ok(known({ uid, type: KEWHATS.type }), `${dashboard.uid}: export panel uses ${uid}`);
+      }
+    }
+  });
+
+  test('each dashboard has a stat card for every figure of its section', () => {
+    for (const section of SECTIONS) {
+      const dashboard = dashboards.find((candidate) => candidate.uid === `kewhats-${section.name}`);
+      assert.ok(dashboard, `no dashboard for section ${section.name}`);
+      const cards = keWhatsQueries([dashboard]).filter(({ panel, query }) => panel.type === 'stat' && query.shape === 'stats');
+      for (const figure of section.figures) {
+        const card = cards.find(({ query, panel }) => query.field === figure.path && fieldsRegex(panel)?.test(figure.path));
+        assert.ok(card, `${dashboard.uid}: no stat card for ${figure.path}`);
+        assert.equal(card.query.section, section.name);
+      }
+    }
+  });
+
+  test('the plugin declares the panel and data source types the dashboards use', () => {
+    const pluginIds = ['src/plugin.json', 'src/datasource/plugin.json', 'src/panels/contactexport/plugin.json']
+      .map((path) => join(REPO_ROOT, 'grafana-plugin', path))
+      .filter((path) => existsSync(path))
+      .map((path) => (JSON.parse(readFileSync(path, 'utf8')) as { id: string }).id);
+    const corePanels = new Set(['stat', 'piechart', 'barchart', 'timeseries']);
+    for (const dashboard of dashboards) {
+      for (const panel of dashboard.panels) {
+        if (!corePanels.has(panel.type)) assert.ok(pluginIds.includes(panel.type), `${dashboard.uid}: panel type ${panel.type} is no plugin`);
+      }
+    }
+    assert.ok(pluginIds.includes(KEWHATS.type), `grafana-plugin declares no ${KEWHATS.type}`);
+  });
+
+  test('Grafana finds them: the provider reads the mounted folder and the home is its dashboard.json', () => {
+    const providersDir = join(REPO_ROOT, 'provisioning/grafana/provisioning/dashboards');
+    const paths = readdirSync(providersDir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .flatMap((name) => {
+        const doc = parse(readFileSync(join(providersDir, name), 'utf8')) as { providers?: Array<{ options?: { path?: string } }> };
+        return (doc.providers ?? []).map((provider) => provider.options?.path);
+      });
+    assert.ok(paths.includes('/var/lib/grafana/dashboards/kewhats'), `dashboard providers read ${paths.join(', ')}`);
+    const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+    assert.match(compose, /\.\/provisioning\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards\/kewhats/);
+    const ini = readFileSync(join(REPO_ROOT, 'provisioning/grafana/grafana.ini'), 'utf8');
+    assert.match(ini, /^default_home_dashboard_path\s*=\s*\/var\/lib\/grafana\/dashboards\/kewhats\/dashboard\.json\s*$/m);
+  });
+});

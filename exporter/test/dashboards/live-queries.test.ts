@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { seedDemoData } from '../../src/demo/seed.js';
+import { DASHBOARDS_DIR, LAST_UPDATED_FIELD, type Dashboard } from '../../src/dashboards/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
+import { exposedMetricNames, isExposed, metricNames, PROMETHEUS_BUILTIN_SERIES } from './support/promql.js';
+import { fieldsRegex, keWhatsQueries, numericLeaves, prometheusQueries, prometheusRules } from './support/repo-files.js';
+
+/**
+ * The committed dashboards and the Prometheus rules against a running exporter over the demo
+ * data: every PromQL name must be on its /metrics, every data source query must name a section,
+ * figure and breakdown its JSON API really has.
+ */
+const dashboards = readdirSync(DASHBOARDS_DIR)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, name), 'utf8')) as Dashboard);
+
+let database: TestDatabase;
+let exporter: TestExporter;
+let exposition: ReturnType<typeof exposedMetricNames>;
+const sectionBodies = new Map<string, { status: number; body: Record<string, unknown> }>();
+
+async function sectionBody(section: string) {
+  let cached = sectionBodies.get(section);
+  if (!cached) {
+    const res = await fetch(`${exporter.url}/api/monitoring/${encodeURIComponent(section)}`, { headers: exporter.authHeaders('machine') });
+    cached = { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    sectionBodies.set(section, cached);
+  }
+  return cached;
+}
+
+/** Names an expression selects that are neither exposed, built into Prometheus, nor recorded by a rule. */
+function unknownNames(expr: string, recorded: ReadonlySet<string>): string[] {
+  return metricNames(expr).filter((name) => !isExposed(name, exposition) && !PROMETHEUS_BUILTIN_SERIES.has(name) && !recorded.has(name));
+}
+
+describe('dashboard and rule queries against a running exporter', () => {
+  before(async () => {
+    database = await createTestDatabase();
+    await seedDemoData(database.pool);
+    exporter = await startTestExporter({ pool: database.pool });
+    const res = await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders('machine') });
+    assert.equal(res.status, 200, 'GET /metrics with the machine token');
+    exposition = exposedMetricNames(await res.text());
+  });
+
+  after(async () => {
+    await exporter?.close();
+    await database?.drop();
+  });
+
+  test('the exposition has the contract metrics (so the checks below compare with something real)', () => {
+    for (const name of ['kewhats_messages', 'kewhats_devices', 'kewhats_api_requests_total', 'kewhats_exporter_refresh_duration_seconds']) {
+      assert.ok(exposition.families.has(name), name);
+    }
+    assert.ok(!isExposed('kewhats_not_a_metric', exposition));
+    assert.deepEqual(unknownNames('sum(rate(kewhats_not_a_metric[5m])) + up', new Set()), ['kewhats_not_a_metric']);
+  });
+
+  test('every dashboard PromQL expression names only metrics the exporter exposes', () => {
+    const queries = prometheusQueries(dashboards);
+    assert.ok(queries.length >= dashboards.length, 'every dashboard has Prometheus trends');
+    const problems = queries
+      .map(({ dashboard, panel, query }) => ({
+        where: `${dashboard.uid} "${panel.title}": ${query.expr}`,
+        names: metricNames(query.expr),
+        unknown: unknownNames(query.expr, new Set()),
+      }))
+      // An expression selecting no metric at all would chart nothing of the exporter's.
+      .filter((item) => item.unknown.length > 0 || item.names.length === 0);
+    assert.deepEqual(problems, []);
+  });
+
+  test('every Prometheus rule expression names only exposed, built-in or recorded metrics', () => {
+    const rules = prometheusRules();
+    assert.ok(rules.files.length > 0, 'provisioning/prometheus/rules has no rule file');
+    assert.ok(rules.expressions.length > 0);
+    const problems = rules.expressions
+      .map((rule) => ({ rule: `${rule.name}: ${rule.expr}`, unknown: unknownNames(rule.expr, rules.recorded) }))
+      .filter((item) => item.unknown.length > 0);
+    assert.deepEqual(problems, []);
+  });
+
+  test('every data source query names a section the API serves (200 with the machine token)', async () => {
+    const sections = [...new Set(keWhatsQueries(dashboards).map(({ query }) => query.section))].sort();
+    assert.equal(sections.length, dashboards.length);
+    for (const section of sections) {
+      const { status, body } = await sectionBody(section);
+      assert.equal(status, 200, `GET /api/monitoring/${section}: ${JSON.stringify(body)}`);
+      assert.equal(typeof body.generatedAt, 'string');
+    }
+    assert.equal((await sectionBody('no-such-section')).status, 404);
+  });
+
+  test('every stat card selects exactly one number of its section JSON (its figure, or lastUpdated)', async () => {
+    let cards = 0;
+    for (const { dashboard, panel, query } of keWhatsQueries(dashboards).filter(({ query }) => query.shape === 'stats')) {
+      const where = `${dashboard.uid} "${panel.title}"`;
+      const leaves = numericLeaves((await sectionBody(query.section)).body);
+      if (query.field !== undefined) assert.ok(leaves.includes(query.field), `${where}: ${query.section} JSON has no number at ${query.field}`);
+      // The fields of the stats frame the data source builds: the leaves (or the one asked for) and lastUpdated.
+      const frameFields = [...(query.field !== undefined ? [query.field] : leaves), LAST_UPDATED_FIELD];
+      const regex = fieldsRegex(panel);
+      assert.ok(regex, `${where}: no reduceOptions.fields`);
+      const selected = frameFields.filter((name) => regex.test(name));
+      assert.equal(selected.length, 1, `${where}: ${regex} selects ${JSON.stringify(selected)} of ${frameFields.join(', ')}`);
+      cards += 1;
+    }
+    assert.ok(cards >= dashboards.length * 2);
+  });
+
+  test('every breakdown chart reads a count map (or the top-level counts) its section JSON has', async () => {
+    let charts = 0;
+    for (const { dashboard, panel, query } of keWhatsQueries(dashboards).filter(({ query }) => query.shape === 'breakdown')) {
+      const where = `${dashboard.uid} "${panel.title}"`;
+      const { body } = await sectionBody(query.section);
+      const counts =
+        query.field !== undefined
+          ? (body[query.field] as Record<string, unknown> | undefined)
+          : Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== 'total' && typeof value === 'number'));
+      assert.ok(counts && typeof counts === 'object', `${where}: ${query.section} JSON has no ${query.field}`);
+      const values = Object.values(counts);
+      assert.ok(values.length > 0, `${where}: nothing to chart in ${JSON.stringify(counts)}`);
+      assert.ok(values.every((value) => typeof value === 'number'), `${where}: ${JSON.stringify(counts)} is not a count map`);
+      // The breakdown frame has the fields label (string) and value (number, the only numeric one).
+      if (panel.type === 'piechart') assert.equal(fieldsRegex(panel), undefined, `${where}: pie slices come from the numeric fields`);
+      else assert.equal(panel.options?.xField, 'label', where);
+      charts += 1;
+    }
+    assert.ok(charts >= 3);
+  });
+});
