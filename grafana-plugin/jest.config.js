@@ -1,0 +1,31 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+// generally used by snapshots, but can affect specific tests
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
+
+// Extensions of create-plugin's jest config (see .config/README.md):
+// - d3 3.x packages that @grafana/data 13 pulls in ship only `.mjs`: transform those too;
+// - unit tests live in src/, the bundle-load test (jest.bundle.config.js) in test/bundle/.
+const swc = base.transform['^.+\\.(t|j)sx?$'];
+
+module.exports = {
+  ...base,
+  transform: {
+    ...base.transform,
+    '^.+\\.mjs$': swc,
+  },
+  transformIgnorePatterns: [
+    nodeModulesToTransform([
+      ...grafanaESModules,
+      'd3-.*',
+      '@react-hookz',
+      '@ver0/deep-equal',
+      'internmap',
+      'delaunator',
+      'robust-predicates',
+    ]),
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/test/'],
+};
