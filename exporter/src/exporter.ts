@@ -48,8 +48,8 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger });
   const server = exporterApp.app.listen(config.port, config.host);
   // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.
-  const { handleUpgrade } = exporterApp;
-  if (handleUpgrade) server.on('upgrade', handleUpgrade);
+  const { upgrades } = exporterApp;
+  if (upgrades) server.on('upgrade', upgrades.handle);
   await once(server, 'listening');
   server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
   const address = server.address() as AddressInfo;
@@ -67,6 +67,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       }
       for (const res of exporterApp.activeExports) res.destroy();
       server.closeAllConnections();
+      upgrades?.closeAll(); // upgraded sockets are no longer the HTTP server's to close
       await closed;
     })());
 

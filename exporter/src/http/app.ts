@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import express, { type Express, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -13,7 +11,7 @@ import type { Section } from '../sections/section.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { VERSION } from '../version.js';
 import { createAccountServices } from '../auth/account-services.js';
-import { createGateway } from '../gateway/gateway.js';
+import { createGateway, type UpgradeHandler } from '../gateway/gateway.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authenticate.js';
@@ -35,8 +33,8 @@ export interface ExporterApp {
   app: Express;
   /** Contact exports streaming right now (graceful shutdown waits for them, then cuts them). */
   activeExports: Set<Response>;
-  /** The server's websocket 'upgrade' listener, when the Grafana gateway is on. */
-  handleUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Websocket upgrades (Grafana Live), when the Grafana gateway is on. */
+  upgrades?: UpgradeHandler;
 }
 
 export function createApp(deps: AppDependencies): ExporterApp {
@@ -45,7 +43,8 @@ export function createApp(deps: AppDependencies): ExporterApp {
   const activeExports = new Set<Response>();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  // Express reads a string as an address list: a hop count such as TRUST_PROXY=1 must be a number.
+  if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
 
   app.use(
     pinoHttp({
@@ -117,5 +116,5 @@ export function createApp(deps: AppDependencies): ExporterApp {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
   });
   app.use(errorHandler);
-  return { app, activeExports, handleUpgrade: gateway?.handleUpgrade };
+  return { app, activeExports, upgrades: gateway?.upgrades };
 }

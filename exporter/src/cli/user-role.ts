@@ -1,0 +1,51 @@
+// `npm run user:role -- --email someone@example.com --role monitoring`: changes an account's
+// role in DATABASE_URL. The same last-admin rule as PUT /api/admin/users/:id/role applies, so
+// the command line cannot lock every admin out either. One line out, one line on failure.
+import { parseArgs } from 'node:util';
+import { isRole, ROLE_VALUES, type Role } from '../auth/roles.js';
+import { normalizeEmail, UserAccounts } from '../auth/user-accounts.js';
+import { connectDatabase } from '../db/connect.js';
+import { createPrismaClient } from '../db/prisma.js';
+import { runCli } from './run-cli.js';
+
+const USAGE = `usage: user:role -- --email EMAIL --role ${ROLE_VALUES.join('|')}`;
+
+function parse(argv: string[]): { email: string; role: Role } {
+  let values: { email?: string; role?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { email: { type: 'string' }, role: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${USAGE})`);
+  }
+  if (!values.email?.trim()) throw new Error(`--email is required (${USAGE})`);
+  if (!values.role) throw new Error(`--role is required (${USAGE})`);
+  if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLE_VALUES.join(', ')}, not "${values.role}"`);
+  return { email: normalizeEmail(values.email), role: values.role };
+}
+
+await runCli(async () => {
+  const { email, role } = parse(process.argv.slice(2));
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: the database whose account to change');
+  const pool = await connectDatabase(url, { max: 2, applicationName: 'kewhats-user-role' });
+  const prisma = createPrismaClient(pool);
+  try {
+    const change = await new UserAccounts(prisma).setRoleByEmail(email, role);
+    switch (change.outcome) {
+      case 'not_found':
+        throw new Error(`no user with email ${email}`);
+      case 'last_admin':
+        throw new Error(`${change.account.email} is the last admin: make another user admin first`);
+      case 'updated':
+        console.log(`${change.account.email} is now ${change.account.role}`);
+    }
+  } finally {
+    await prisma.$disconnect();
+    await pool.end();
+  }
+});
