@@ -17,21 +17,12 @@ export const LAST_UPDATED_THRESHOLDS: readonly ThresholdStep[] = [
 ];
 
 /**
- * A regex selecting exactly one field of a stats frame by name. The data source names fields by
- * their dotted JSON path, so the dots must be escaped or `byPlan.pro` would also match `byPlanXpro`.
+ * The stats frame of one number of the section. With `field` set the data source returns only
+ * that figure (or, for `lastUpdated`, only the snapshot age) besides the generatedAt time field,
+ * so the card's number is the frame's only numeric field.
  */
-export function exactFieldRegex(name: string): string {
-  return `/^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/`;
-}
-
-/**
- * The section's stats frame. With a figure path as `field` the data source returns that figure
- * alone (plus generatedAt and lastUpdated), so a card does not fetch and drop the others.
- */
-function statsQuery(section: Section, field?: string): KeWhatsQuery {
-  const query: KeWhatsQuery = { refId: 'A', datasource: KEWHATS, section: section.name, shape: 'stats' };
-  if (field !== undefined) query.field = field;
-  return query;
+function statsQuery(section: Section, field: string): KeWhatsQuery {
+  return { refId: 'A', datasource: KEWHATS, section: section.name, shape: 'stats', field };
 }
 
 function breakdownQuery(section: Section, breakdown: Breakdown): KeWhatsQuery {
@@ -41,10 +32,14 @@ function breakdownQuery(section: Section, breakdown: Breakdown): KeWhatsQuery {
   return query;
 }
 
-/** A stat card showing one field of the query's stats frame. */
+/**
+ * A stat card showing the one number of its query's frame. No `reduceOptions.fields` pattern:
+ * Grafana matches such a regex against the field's display name ("Messages sent"), not its
+ * name (messages.sent), so the figure is selected by the query's `field` and the default
+ * (every numeric field, here exactly one) shows it.
+ */
 function statPanel(
   query: KeWhatsQuery,
-  field: string,
   text: { title: string; description: string },
   defaults: Record<string, unknown>,
   colorMode: 'none' | 'background',
@@ -57,7 +52,7 @@ function statPanel(
     targets: [query],
     fieldConfig: { defaults, overrides: [] },
     options: {
-      reduceOptions: { values: false, calcs: ['lastNotNull'], fields: exactFieldRegex(field) },
+      reduceOptions: { values: false, calcs: ['lastNotNull'], fields: '' },
       orientation: 'auto',
       textMode: 'value',
       wideLayout: true,
@@ -76,7 +71,6 @@ export function figurePanel(section: Section, figure: Figure, currency: string):
     : `${figure.title}: current value from the exporter (${section.name}.${figure.path}).`;
   return statPanel(
     statsQuery(section, figure.path),
-    figure.path,
     { title: figure.title, description },
     {
       unit: figureUnit(figure.unit, currency),
@@ -92,10 +86,10 @@ export function figurePanel(section: Section, figure: Figure, currency: string):
 
 /** "Last updated N s ago": how old the exporter snapshot behind the cards is. */
 export function lastUpdatedPanel(section: Section): PanelBody {
-  // lastUpdated is not a figure of the JSON, so this query asks for the whole stats frame.
+  // lastUpdated is not a figure of the JSON: the data source computes it, and `field: lastUpdated`
+  // makes it the frame's only number.
   return statPanel(
-    statsQuery(section),
-    LAST_UPDATED_FIELD,
+    statsQuery(section, LAST_UPDATED_FIELD),
     {
       title: 'Last updated (time ago)',
       description:

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { DASHBOARDS_DIR, generateDashboards, KEWHATS, PROMETHEUS, type Dashboard, type DataSourceRef } from '../../src/dashboards/index.js';
 import { SECTIONS } from '../../src/sections/index.js';
-import { fieldsRegex, keWhatsQueries, provisionedDataSources, REPO_ROOT } from './support/repo-files.js';
+import { keWhatsQueries, provisionedDataSources, reduceFields, REPO_ROOT } from './support/repo-files.js';
 
 /**
  * The committed dashboards are what Grafana loads (provisioning/grafana/dashboards is mounted
@@ -80,16 +80,29 @@ describe('committed dashboards (provisioning/grafana/dashboards)', () => {
     }
   });
 
-  test('each dashboard has a stat card for every figure of its section', () => {
+  test('each dashboard has a stat card for every figure of its section, and one for lastUpdated', () => {
     for (const section of SECTIONS) {
       const dashboard = dashboards.find((candidate) => candidate.uid === `kewhats-${section.name}`);
       assert.ok(dashboard, `no dashboard for section ${section.name}`);
       const cards = keWhatsQueries([dashboard]).filter(({ panel, query }) => panel.type === 'stat' && query.shape === 'stats');
-      for (const figure of section.figures) {
-        const card = cards.find(({ query, panel }) => query.field === figure.path && fieldsRegex(panel)?.test(figure.path));
-        assert.ok(card, `${dashboard.uid}: no stat card for ${figure.path}`);
-        assert.equal(card.query.section, section.name);
+      for (const field of [...section.figures.map((figure) => figure.path), 'lastUpdated']) {
+        const matching = cards.filter(({ query }) => query.field === field);
+        assert.equal(matching.length, 1, `${dashboard.uid}: ${matching.length} stat cards for ${field}`);
+        assert.equal(matching[0]!.query.section, section.name);
       }
+    }
+  });
+
+  test('every stat card selects its number with the query field, never with a reduceOptions.fields pattern', () => {
+    // Grafana matches the pattern against display names ("Messages sent"), so a name regex shows "No data".
+    const stats = dashboards.flatMap((dashboard) => dashboard.panels.filter((panel) => panel.type === 'stat').map((panel) => ({ dashboard, panel })));
+    assert.ok(stats.length > dashboards.length);
+    for (const { dashboard, panel } of stats) {
+      const where = `${dashboard.uid} "${panel.title}"`;
+      assert.equal(reduceFields(panel), '', where);
+      const targets = keWhatsQueries([dashboard]).filter((item) => item.panel === panel);
+      assert.equal(targets.length, 1, where);
+      assert.ok(targets[0]!.query.field, `${where}: the query has no field`);
     }
   });
 

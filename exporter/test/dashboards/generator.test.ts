@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   currencyUnit,
-  exactFieldRegex,
   generateDashboards,
   planDashboardFiles,
   writeDashboardFiles,
@@ -17,7 +16,7 @@ import {
 import { SECTIONS } from '../../src/sections/index.js';
 import { defineSection, type Section } from '../../src/sections/section.js';
 import { metricNames } from './support/promql.js';
-import { fieldsRegex } from './support/repo-files.js';
+import { reduceFields } from './support/repo-files.js';
 
 const generated = generateDashboards(SECTIONS);
 const dashboardOf = (name: string): Dashboard => generated.find((item) => item.dashboard.uid === `kewhats-${name}`)!.dashboard;
@@ -27,6 +26,12 @@ const promTargets = (panel: Panel) => (panel.targets ?? []).filter((target): tar
 function overlaps(a: Panel['gridPos'], b: Panel['gridPos']): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
+
+/**
+ * The stat cards' reduce options: no field pattern (Grafana would match it against display
+ * names), so the default numeric matcher takes the one number the query's field leaves.
+ */
+const STAT_REDUCE_OPTIONS = { values: false, calcs: ['lastNotNull'], fields: '' };
 
 /** A section that does not exist, to show what a new section gets without touching the generator. */
 const newSection = defineSection({
@@ -111,7 +116,7 @@ describe('dashboard generator', () => {
     }
   });
 
-  test('a stat card per figure, selecting exactly its path, with the figure unit', () => {
+  test('a stat card per figure, asking for its path as the query field, with the figure unit', () => {
     for (const section of SECTIONS) {
       const stats = dashboardOf(section.name).panels.filter((panel) => panel.type === 'stat');
       for (const figure of section.figures) {
@@ -126,11 +131,8 @@ describe('dashboard generator', () => {
           shape: 'stats',
           field: figure.path,
         });
-        const regex = fieldsRegex(panel)!;
-        assert.ok(regex.test(figure.path), `${section.name}: ${regex} does not select ${figure.path}`);
-        for (const other of section.figures.filter((candidate) => candidate !== figure)) {
-          assert.ok(!regex.test(other.path), `${section.name}: ${regex} also selects ${other.path}`);
-        }
+        // The frame then holds that one number: Grafana's default (numeric fields) shows it.
+        assert.deepEqual(panel.options!.reduceOptions, STAT_REDUCE_OPTIONS, `${section.name}: ${figure.path}`);
         assert.equal(panel.fieldConfig!.defaults.unit, figure.unit === 'currency' ? 'currencyIDR' : 'short');
       }
     }
@@ -138,15 +140,22 @@ describe('dashboard generator', () => {
 
   test('every dashboard shows the snapshot age: lastUpdated in seconds, green < 60 s, orange, red from 300 s', () => {
     for (const section of SECTIONS) {
-      const panel = dashboardOf(section.name).panels.find((candidate) => fieldsRegex(candidate)?.test('lastUpdated'));
+      const panel = dashboardOf(section.name).panels.find((candidate) =>
+        kewhatsTargets(candidate).some((target) => target.field === 'lastUpdated'),
+      );
       assert.ok(panel, section.name);
       assert.equal(panel.type, 'stat');
-      assert.deepEqual(kewhatsTargets(panel)[0], {
-        refId: 'A',
-        datasource: { type: 'kewhats-monitoring-datasource', uid: 'kewhats-monitoring' },
-        section: section.name,
-        shape: 'stats',
-      });
+      assert.equal(panel.title, 'Last updated (time ago)');
+      assert.deepEqual(kewhatsTargets(panel), [
+        {
+          refId: 'A',
+          datasource: { type: 'kewhats-monitoring-datasource', uid: 'kewhats-monitoring' },
+          section: section.name,
+          shape: 'stats',
+          field: 'lastUpdated',
+        },
+      ]);
+      assert.deepEqual(panel.options!.reduceOptions, STAT_REDUCE_OPTIONS, section.name);
       assert.equal(panel.fieldConfig!.defaults.unit, 's');
       assert.deepEqual(panel.fieldConfig!.defaults.thresholds, {
         mode: 'absolute',
@@ -236,12 +245,22 @@ describe('dashboard generator', () => {
     assert.equal(dashboard.panels.filter((panel) => panel.type === 'kewhats-contactexport-panel').length, 0);
   });
 
-  test('field regexes escape the dots of a path', () => {
-    const regex = fieldsRegex({ options: { reduceOptions: { fields: exactFieldRegex('byPlan.pro') } } } as unknown as Panel)!;
-    assert.equal(exactFieldRegex('byPlan.pro'), '/^byPlan\\.pro$/');
-    assert.ok(regex.test('byPlan.pro'));
-    assert.ok(!regex.test('byPlanXpro'));
-    assert.ok(!regex.test('byPlan.pro.x'));
+  test('every stat card, of every section and of a new one, has a query field and no field pattern', () => {
+    const [invoices] = generateDashboards([newSection], { currency: 'USD', timeZone: 'UTC' });
+    let cards = 0;
+    for (const { dashboard } of [...generated, invoices!]) {
+      for (const panel of dashboard.panels.filter((candidate) => candidate.type === 'stat')) {
+        const where = `${dashboard.uid} "${panel.title}"`;
+        const targets = kewhatsTargets(panel);
+        assert.equal(targets.length, 1, where);
+        assert.equal(targets[0]!.shape, 'stats', where);
+        assert.ok(typeof targets[0]!.field === 'string' && targets[0]!.field !== '', `${where}: no query field`);
+        assert.equal(reduceFields(panel), '', where);
+        cards += 1;
+      }
+    }
+    const figures = [...SECTIONS, newSection].reduce((sum, section) => sum + section.figures.length, 0);
+    assert.equal(cards, figures + SECTIONS.length + 1, 'one card per figure plus one Last updated card per dashboard');
   });
 
   test('currency units: Grafana built-ins where they exist, the custom currency syntax otherwise', () => {

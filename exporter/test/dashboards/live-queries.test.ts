@@ -4,10 +4,20 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { DASHBOARDS_DIR, LAST_UPDATED_FIELD, type Dashboard } from '../../src/dashboards/index.js';
+import { SECTIONS } from '../../src/sections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { exposedMetricNames, isExposed, metricNames, PROMETHEUS_BUILTIN_SERIES } from './support/promql.js';
-import { fieldsRegex, keWhatsQueries, numericLeaves, prometheusQueries, prometheusRules } from './support/repo-files.js';
+import {
+  defaultStatFields,
+  FRAME_LAST_UPDATED,
+  keWhatsQueries,
+  numericLeaves,
+  prometheusQueries,
+  prometheusRules,
+  reduceFields,
+  statsFrameFields,
+} from './support/repo-files.js';
 
 /**
  * The committed dashboards and the Prometheus rules against a running exporter over the demo
@@ -96,21 +106,48 @@ describe('dashboard and rule queries against a running exporter', () => {
     assert.equal((await sectionBody('no-such-section')).status, 404);
   });
 
-  test('every stat card selects exactly one number of its section JSON (its figure, or lastUpdated)', async () => {
+  test('the stats frame rule (frames.ts) on live JSON: all numbers without field, one with a leaf field', async () => {
+    const { body } = await sectionBody('dashboard');
+    assert.equal(LAST_UPDATED_FIELD, FRAME_LAST_UPDATED, 'the generator and the data source name the age field alike');
+    const all = defaultStatFields(statsFrameFields(body));
+    // Without field the default numeric matcher would reduce every figure and the age: no single number.
+    assert.ok(all.length > 2, `the dashboard frame has ${all.join(', ')}`);
+    assert.deepEqual(all, [...numericLeaves(body), 'lastUpdated']);
+    assert.deepEqual(defaultStatFields(statsFrameFields(body, 'messages.sent')), ['messages.sent']);
+    assert.deepEqual(defaultStatFields(statsFrameFields(body, 'lastUpdated')), ['lastUpdated']);
+    // A map path keeps every leaf under it: a card on it would not show one number.
+    assert.ok(defaultStatFields(statsFrameFields(body, 'messages')).length > 1);
+    assert.throws(() => statsFrameFields(body, 'messages.nope'), /no figure "messages\.nope"/);
+  });
+
+  test('every figure of every section is a number of its section JSON', async () => {
+    for (const section of SECTIONS) {
+      const leaves = numericLeaves((await sectionBody(section.name)).body);
+      for (const figure of section.figures) {
+        assert.ok(leaves.includes(figure.path), `${section.name} JSON has no number at ${figure.path}: ${leaves.join(', ')}`);
+      }
+    }
+  });
+
+  test('every stat card asks for one number by query field and shows it with the numeric default', async () => {
     let cards = 0;
+    let ages = 0;
     for (const { dashboard, panel, query } of keWhatsQueries(dashboards).filter(({ query }) => query.shape === 'stats')) {
       const where = `${dashboard.uid} "${panel.title}"`;
-      const leaves = numericLeaves((await sectionBody(query.section)).body);
-      if (query.field !== undefined) assert.ok(leaves.includes(query.field), `${where}: ${query.section} JSON has no number at ${query.field}`);
-      // The fields of the stats frame the data source builds: the leaves (or the one asked for) and lastUpdated.
-      const frameFields = [...(query.field !== undefined ? [query.field] : leaves), LAST_UPDATED_FIELD];
-      const regex = fieldsRegex(panel);
-      assert.ok(regex, `${where}: no reduceOptions.fields`);
-      const selected = frameFields.filter((name) => regex.test(name));
-      assert.equal(selected.length, 1, `${where}: ${regex} selects ${JSON.stringify(selected)} of ${frameFields.join(', ')}`);
+      assert.equal(panel.type, 'stat', where);
+      // Grafana matches a reduceOptions.fields pattern against the display name ("Messages sent"),
+      // never the field name: the card must leave it empty and let the query pick the figure.
+      assert.equal(reduceFields(panel), '', `${where}: reduceOptions.fields ${JSON.stringify(reduceFields(panel))}`);
+      assert.ok(typeof query.field === 'string' && query.field !== '', `${where}: the query has no field`);
+      const { body } = await sectionBody(query.section);
+      if (query.field === FRAME_LAST_UPDATED) ages += 1;
+      else assert.ok(numericLeaves(body).includes(query.field), `${where}: ${query.section} JSON has no number at ${query.field}`);
+      const frame = statsFrameFields(body, query.field);
+      assert.deepEqual(defaultStatFields(frame), [query.field], `${where}: the frame has ${JSON.stringify(frame)}`);
       cards += 1;
     }
-    assert.ok(cards >= dashboards.length * 2);
+    assert.equal(ages, dashboards.length, 'one Last updated card per dashboard');
+    assert.equal(cards, ages + SECTIONS.reduce((sum, section) => sum + section.figures.length, 0));
   });
 
   test('every breakdown chart reads a count map (or the top-level counts) its section JSON has', async () => {
@@ -127,7 +164,7 @@ describe('dashboard and rule queries against a running exporter', () => {
       assert.ok(values.length > 0, `${where}: nothing to chart in ${JSON.stringify(counts)}`);
       assert.ok(values.every((value) => typeof value === 'number'), `${where}: ${JSON.stringify(counts)} is not a count map`);
       // The breakdown frame has the fields label (string) and value (number, the only numeric one).
-      if (panel.type === 'piechart') assert.equal(fieldsRegex(panel), undefined, `${where}: pie slices come from the numeric fields`);
+      if (panel.type === 'piechart') assert.equal(reduceFields(panel), '', `${where}: pie slices come from the numeric fields`);
       else assert.equal(panel.options?.xField, 'label', where);
       charts += 1;
     }

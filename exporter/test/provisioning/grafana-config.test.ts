@@ -146,6 +146,14 @@ describe('grafana.ini: login only through the gateway JWT', () => {
     assert.equal(setting('users', 'default_theme'), 'dark');
     assert.equal(setting('dashboards', 'default_home_dashboard_path'), '/var/lib/grafana/dashboards/kewhats/dashboard.json');
   });
+
+  test('[navigation.app_sections] makes the KeWhats app a top-level sidebar entry', () => {
+    // "<section id> [sort weight]"; the root section id puts the app beside Home and Dashboards.
+    const [sectionId, weight, ...rest] = (setting('navigation.app_sections', 'kewhats-monitoring-app') ?? '').split(/\s+/);
+    assert.equal(sectionId, 'root');
+    assert.ok(weight === undefined || /^-?\d+$/.test(weight), `sort weight ${weight}`);
+    assert.deepEqual(rest, []);
+  });
 });
 
 interface DataSource {
@@ -188,6 +196,13 @@ describe('Grafana provisioning', () => {
     assert.equal(kewhats.jsonData?.url, 'http://exporter:9470');
     assert.deepEqual(kewhats.secureJsonData, { token: '$MONITORING_TOKEN' });
     assert.equal(kewhats.jsonData?.token, undefined, 'the token must never sit in (unencrypted) jsonData');
+  });
+
+  test('the KeWhats data source has no top-level url: only the plugin route (jsonData.url + token) reaches the exporter', () => {
+    const kewhats = datasources.datasources.find((ds) => ds.uid === 'kewhats-monitoring')!;
+    // With a url, Grafana would proxy /api/datasources/proxy/uid/kewhats-monitoring/<any path>
+    // to the exporter, and paths outside the plugin.json route would go without the token.
+    assert.ok(!('url' in kewhats), `url: ${JSON.stringify(kewhats.url)}`);
   });
 
   test('provisioned data sources cannot be edited in the UI', () => {
