@@ -6,7 +6,7 @@ import { createApiUsageRecorder, type ApiUsageRecorder, type Queryable, type Usa
 import { fixtures } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { REJECTED_KEY, sendRequests, startApiApp } from './support/api-app.js';
-import { databaseAddress, TcpProxy } from './support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // Recorders in these tests flush when the test says so, not on their own.
 const MANUAL = { flushIntervalMs: 3_600_000 };
@@ -265,8 +265,8 @@ describe('flushing', () => {
     let proxy: TcpProxy;
     let proxiedPool: pg.Pool;
     before(async () => {
-      proxy = await TcpProxy.start(databaseAddress(db.url));
-      proxiedPool = new pg.Pool({ connectionString: proxy.urlFor(db.url), max: 2, connectionTimeoutMillis: 2_000 });
+      proxy = await startTcpProxy(db.url);
+      proxiedPool = new pg.Pool({ connectionString: proxy.url, max: 2, connectionTimeoutMillis: 2_000 });
       proxiedPool.on('error', () => {});
     });
     after(async () => {
