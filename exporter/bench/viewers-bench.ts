@@ -1,0 +1,169 @@
+// Row 4: database statements per minute with many dashboard viewers against one. The snapshot
+// is single-flight and refreshed at most once per interval, so the database load must not grow
+// with the audience. Viewers poll every section and /metrics; statements are counted on the
+// wire (statement-counter.ts) and, on a server, cross-checked with pg_stat_database.
+import pg from 'pg';
+import { SECTIONS } from '../src/sections/index.js';
+import { startChildExporter, type ChildExporter } from './child-exporter.js';
+import { distinctQueries } from './refresh-bench.js';
+import { startStatementCounter } from './statement-counter.js';
+import { percentile, sleep } from './stats.js';
+
+export const VIEWER_REFRESH_INTERVAL_SECONDS = 5;
+export const VIEWER_POLL_SECONDS = 1;
+export const VIEWER_WINDOW_SECONDS = 30;
+
+export interface ViewersRun {
+  viewers: number;
+  windowSeconds: number;
+  requests: number;
+  failedRequests: number;
+  /** Request latency seen by the viewers: requests that arrive during a refresh wait for it. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  statements: number;
+  statementsPerMinute: number;
+  /** Transactions the server counted for the database over the exporter's whole life (cross-check). */
+  serverTransactions?: number;
+  /** Statements the proxy counted over the exporter's whole life (start-up included). */
+  lifetimeStatements: number;
+}
+
+export interface ViewersResult {
+  intervalSeconds: number;
+  pollSeconds: number;
+  /** One refresh per interval (every distinct statement) plus one custom-range revenue statement. */
+  ceilingPerMinute: number;
+  runs: ViewersRun[];
+  /** statements per minute with the most viewers / with one viewer */
+  ratio: number;
+}
+
+interface StatsSource {
+  serverUrl: string;
+  name: string;
+}
+
+async function transactions(source: StatsSource): Promise<number> {
+  const client = new pg.Client({ connectionString: source.serverUrl });
+  await client.connect();
+  try {
+    const result = await client.query('SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = $1', [source.name]);
+    return Number(result.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Backends flush their statistics when they exit, shortly after their client left: wait until still. */
+async function settledTransactions(source: StatsSource): Promise<number> {
+  let last = await transactions(source);
+  for (let attempt = 0; attempt < 24; attempt += 1) {
+    await sleep(500);
+    const now = await transactions(source);
+    if (now === last && attempt >= 1) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Grafana's "This month" (now/M): the first and the last millisecond of the report month. */
+async function grafanaMonthRange(exporter: ChildExporter): Promise<string> {
+  const response = await fetch(`${exporter.url}/api/monitoring/dashboard`, { headers: exporter.headers });
+  const body = (await response.json()) as { revenue: { from: string; to: string } };
+  return `from=${Date.parse(body.revenue.from)}&to=${Date.parse(body.revenue.to) - 1}`;
+}
+
+async function viewer(exporter: ChildExporter, paths: string[], until: number, counts: { requests: number; failed: number; latenciesMs: number[] }): Promise<void> {
+  await sleep(Math.random() * VIEWER_POLL_SECONDS * 1000); // viewers do not open their dashboards in step
+  while (Date.now() < until) {
+    const started = Date.now();
+    await Promise.all(
+      paths.map(async (path) => {
+        const requested = performance.now();
+        try {
+          const response = await fetch(`${exporter.url}${path}`, { headers: exporter.headers });
+          await response.arrayBuffer();
+          counts.latenciesMs.push(performance.now() - requested);
+          counts.requests += 1;
+          if (!response.ok) counts.failed += 1;
+        } catch {
+          counts.requests += 1;
+          counts.failed += 1;
+        }
+      }),
+    );
+    await sleep(Math.max(0, VIEWER_POLL_SECONDS * 1000 - (Date.now() - started)));
+  }
+}
+
+async function runViewers(databaseUrl: string, viewers: number, stats: StatsSource | undefined, env: Record<string, string>, exporterDir?: string): Promise<ViewersRun> {
+  const counter = await startStatementCounter(databaseUrl);
+  try {
+    const before = stats ? await settledTransactions(stats) : undefined;
+    const exporter = await startChildExporter({
+      exporterDir,
+      databaseUrl: counter.url,
+      env: { ...env, REFRESH_INTERVAL_SECONDS: String(VIEWER_REFRESH_INTERVAL_SECONDS) },
+    });
+    let stopped = false;
+    try {
+      const range = await grafanaMonthRange(exporter);
+      const paths = [
+        `/api/monitoring/dashboard?${range}`,
+        ...SECTIONS.filter((section) => section.name !== 'dashboard').map((section) => `/api/monitoring/${section.name}`),
+        '/metrics',
+      ];
+      const counts = { requests: 0, failed: 0, latenciesMs: [] as number[] };
+      const startStatements = counter.statements();
+      const started = Date.now();
+      const until = started + VIEWER_WINDOW_SECONDS * 1000;
+      await Promise.all(Array.from({ length: viewers }, () => viewer(exporter, paths, until, counts)));
+      const windowSeconds = (Date.now() - started) / 1000;
+      const statements = counter.statements() - startStatements;
+      await exporter.stop();
+      stopped = true;
+      const after = stats ? await settledTransactions(stats) : undefined;
+      return {
+        viewers,
+        windowSeconds,
+        requests: counts.requests,
+        failedRequests: counts.failed,
+        latencyP50Ms: percentile(counts.latenciesMs, 50),
+        latencyP99Ms: percentile(counts.latenciesMs, 99),
+        latencyMaxMs: percentile(counts.latenciesMs, 100),
+        statements,
+        statementsPerMinute: (statements / windowSeconds) * 60,
+        serverTransactions: before === undefined || after === undefined ? undefined : after - before,
+        lifetimeStatements: counter.statements(),
+      };
+    } finally {
+      if (!stopped) await exporter.stop();
+    }
+  } finally {
+    await counter.close();
+  }
+}
+
+export async function benchViewers(
+  databaseUrl: string,
+  viewerCounts: number[],
+  stats: StatsSource | undefined,
+  /** Extra environment of the exporter processes. */
+  env: Record<string, string> = {},
+  /** Another checkout of the exporter (A/B experiments). */
+  exporterDir?: string,
+): Promise<ViewersResult> {
+  const runs: ViewersRun[] = [];
+  for (const viewers of viewerCounts) runs.push(await runViewers(databaseUrl, viewers, stats, env, exporterDir));
+  const first = runs[0]!;
+  const last = runs[runs.length - 1]!;
+  return {
+    intervalSeconds: VIEWER_REFRESH_INTERVAL_SECONDS,
+    pollSeconds: VIEWER_POLL_SECONDS,
+    ceilingPerMinute: ((distinctQueries().length + 1) * 60) / VIEWER_REFRESH_INTERVAL_SECONDS,
+    runs,
+    ratio: last.statementsPerMinute / first.statementsPerMinute,
+  };
+}
