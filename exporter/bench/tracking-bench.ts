@@ -8,18 +8,16 @@
 // Database: a scratch database created on TEST_DATABASE_URL's (or DATABASE_URL's) server and
 // dropped afterwards — never the named database itself — else an embedded PGlite.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import express, { type Request, type Response } from 'express';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
-import { applyMigrations } from '../src/db/migrate.js';
+import type pg from 'pg';
 import { createPool } from '../src/db/pool.js';
 import { createApiUsageRecorder, type Queryable } from '../src/tracking/index.js';
+import { createTestDatabase } from '../test/support/test-database.js';
 
 export interface BenchFigure {
   name: string;
@@ -41,43 +39,14 @@ interface BenchDatabase {
   close(): Promise<void>;
 }
 
+/** A fresh migrated scratch database (the tests' helper), on the server named by TEST_DATABASE_URL or DATABASE_URL, else PGlite. */
 async function openBenchDatabase(): Promise<BenchDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  let url: string;
-  let kind: string;
-  let dispose: () => Promise<void>;
-  if (serverUrl) {
-    const name = `kewhats_bench_tracking_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const target = new URL(serverUrl);
-    target.pathname = `/${name}`;
-    url = target.toString();
-    kind = 'PostgreSQL server (scratch database)';
-    dispose = async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    };
-  } else {
-    const embedded = await startEmbeddedPostgres();
-    url = embedded.url;
-    kind = 'embedded PGlite';
-    dispose = () => embedded.stop();
-  }
-  await applyMigrations(url);
-  const pool = createPool(url, { max: 4, applicationName: 'kewhats-bench' });
+  const db = await createTestDatabase({ serverUrl: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL });
   return {
-    url,
-    kind,
-    pool,
-    async close() {
-      await pool.end();
-      await dispose();
-    },
+    url: db.url,
+    pool: db.pool,
+    kind: db.kind === 'server' ? 'PostgreSQL server (scratch database)' : 'embedded PGlite',
+    close: () => db.drop(),
   };
 }
 

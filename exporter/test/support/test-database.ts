@@ -17,8 +17,8 @@ export interface TestDatabase {
  * by TEST_DATABASE_URL (dropped afterwards), or an in-memory embedded PGlite when it is unset.
  * Both are real PostgreSQL reached through the same `pg` driver and migrations.
  */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(options: { migrate?: boolean; serverUrl?: string } = {}): Promise<TestDatabase> {
+  const serverUrl = 'serverUrl' in options ? options.serverUrl : process.env.TEST_DATABASE_URL;
   let url: string;
   let dispose: () => Promise<void>;
   let kind: TestDatabase['kind'];
