@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale 5]`: the exporter's performance targets (issue 3, point 9), each
+// `npm run bench [-- --scale 5]`: the exporter's performance targets (the speed and memory targets listed below), each
 // measured against its floor or a peer, printed as one table and saved as JSON. See
 // docs/benchmark.md for what every row means.
 import { cpus, totalmem } from 'node:os';

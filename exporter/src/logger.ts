@@ -15,3 +15,13 @@ export function createLogger(level: string): Logger {
     },
   });
 }
+
+/**
+ * What a log line says about an error: its name, message and driver code (a PostgreSQL SQLSTATE,
+ * ECONNRESET…), never its stack or the values it was thrown with.
+ */
+export function errorFields(error: unknown): { err: { name: string; message: string; code?: string } } {
+  if (!(error instanceof Error)) return { err: { name: 'Error', message: String(error) } };
+  const code = (error as { code?: unknown }).code;
+  return { err: { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) } };
+}

@@ -1,3 +1,4 @@
+import { DEFAULT_CURRENCY, DEFAULT_REPORT_TIMEZONE } from '../config.js';
 import type { Section } from '../sections/section.js';
 import { DASHBOARD_TAG, SCHEMA_VERSION, type Dashboard, type DashboardLink, type Panel } from './grafana.js';
 import { layoutBand, type PanelSize } from './layout.js';
@@ -14,8 +15,8 @@ export interface DashboardOptions {
   timeZone: string;
 }
 
-/** The exporter's defaults (see the contract); the committed dashboards are built with these. */
-export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = { currency: 'IDR', timeZone: 'Asia/Jakarta' };
+/** The exporter's defaults; the committed dashboards are built with these. */
+export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = { currency: DEFAULT_CURRENCY, timeZone: DEFAULT_REPORT_TIMEZONE };
 
 const STAT_SIZE: PanelSize = { w: 4, h: 4 };
 const CHART_SIZE: PanelSize = { w: 12, h: 9 };
@@ -35,7 +36,7 @@ export function dashboardTitle(section: Section): string {
 
 /**
  * A section with a money figure shows revenue, which follows the dashboard's time range; it opens
- * on the current month ("this month" in Grafana), the contract's default revenue range. The
+ * on the current month ("this month" in Grafana), the API's default revenue range. The
  * others open on the last 6 hours of their Prometheus trends.
  */
 function defaultTimeRange(section: Section): { from: string; to: string } {

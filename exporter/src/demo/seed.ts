@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { hashPassword } from '../auth/passwords.js';
+import { DEFAULT_REPORT_TIMEZONE } from '../config.js';
 
 /**
  * The demo seed: three sign-in accounts plus a small, deterministic dataset that exercises every
- * figure of the monitoring contract (every enum value, active and stale chatbot sessions, paid
+ * figure of the monitoring sections (every enum value, active and stale chatbot sessions, paid
  * payments this month and earlier, blank and duplicate contact emails, API usage today and before).
  *
  * Fast by construction (the exporter's demo mode runs it on first start, on PGlite too): each
@@ -78,7 +79,7 @@ export interface SeedSummary {
 export interface SeedOptions {
   /** Timestamps are relative to this instant (default: now). */
   now?: Date;
-  /** Month and day boundaries (payments this month, API usage per day); default Asia/Jakarta. */
+  /** Month and day boundaries (payments this month, API usage per day); default: the exporter's REPORT_TIMEZONE default. */
   timeZone?: string;
 }
 
@@ -270,7 +271,7 @@ async function seedAccounts(client: pg.PoolClient, now: Date): Promise<Pick<Seed
 export async function seedDemoData(pool: pg.Pool, options: SeedOptions = {}): Promise<SeedSummary> {
   const started = performance.now();
   const now = options.now ?? new Date();
-  const timeZone = options.timeZone ?? 'Asia/Jakarta';
+  const timeZone = options.timeZone ?? DEFAULT_REPORT_TIMEZONE;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { createApiUsageRecorder, endChatbotSession, recordChatbotActivity } from '../tracking/index.js';
+import { errorFields } from '../logger.js';
 
 export const DEFAULT_SIMULATOR_INTERVAL_MS = 3_000;
 
@@ -85,7 +86,7 @@ export function startDemoSimulator(options: DemoSimulatorOptions): DemoSimulator
   const intervalMs = options.intervalMs ?? DEFAULT_SIMULATOR_INTERVAL_MS;
   const apiUsage = createApiUsageRecorder(pool, {
     timeZone: options.timeZone,
-    onFlushError: (error) => logger.warn({ err: { message: (error as Error).message } }, 'demo simulator: API usage flush failed, retrying'),
+    onFlushError: (error) => logger.warn(errorFields(error), 'demo simulator: API usage flush failed, retrying'),
   });
 
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -188,7 +189,7 @@ export function startDemoSimulator(options: DemoSimulatorOptions): DemoSimulator
   if (options.autoStart !== false) {
     timer = setInterval(() => {
       if (running) return;
-      tick().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'demo simulator tick failed'));
+      tick().catch((error: unknown) => logger.warn(errorFields(error), 'demo simulator tick failed'));
     }, intervalMs);
     logger.info({ intervalMs }, 'demo simulator started (DEMO_SIMULATOR=false turns it off)');
   }
@@ -201,7 +202,7 @@ export function startDemoSimulator(options: DemoSimulatorOptions): DemoSimulator
         clearInterval(timer);
         await running?.catch(() => {});
         await apiUsage.close().catch((error: Error) => {
-          logger.warn({ err: { message: error.message } }, 'demo simulator: last API usage flush failed');
+          logger.warn(errorFields(error), 'demo simulator: last API usage flush failed');
         });
       })()),
   };

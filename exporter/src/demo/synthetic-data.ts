@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { DEFAULT_REPORT_TIMEZONE } from '../config.js';
 
 /**
  * Large synthetic data for benchmarks: every table filled by set-based INSERT ... SELECT over
@@ -54,7 +55,7 @@ export interface SyntheticOptions {
   seed?: number;
   /** The instant timestamps are relative to (default: the time each table is generated). */
   now?: Date;
-  /** Local day of API usage rows (default Asia/Jakarta). */
+  /** Local day of API usage rows (default: the exporter's REPORT_TIMEZONE default). */
   timeZone?: string;
   onProgress?: (progress: SyntheticProgress) => void;
 }
@@ -299,7 +300,7 @@ export async function generateSyntheticData(pool: pg.Pool, options: SyntheticOpt
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   const counts = syntheticRowCounts(options.scale);
-  const timeZone = options.timeZone ?? 'Asia/Jakarta';
+  const timeZone = options.timeZone ?? DEFAULT_REPORT_TIMEZONE;
   const started = performance.now();
   const runPrefix = newRunPrefix(options.now ?? new Date());
   const steps = buildSteps(runPrefix, counts);

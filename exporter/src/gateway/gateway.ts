@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { SignIn } from '../auth/sign-in.js';
 import type { JwtKeys } from '../config.js';
-import { HttpError } from '../http/errors.js';
+import { errorBody, HttpError, type ErrorCode } from '../http/errors.js';
 import type { LoginRateLimits } from '../http/login-rate-limits.js';
 import { attemptSignIn, INVALID_CREDENTIALS, readLoginRequest } from '../http/login-request.js';
 import { isExporterPath, pathOf } from './exporter-paths.js';
@@ -65,8 +65,8 @@ function wantsSignInRedirect(req: Request): boolean {
   return !(accept.includes('application/json') && !accept.includes('text/html'));
 }
 
-function sendUpgradeRefusal(socket: Duplex, status: number, reason: string, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+function sendUpgradeRefusal(socket: Duplex, status: number, reason: string, code: ErrorCode, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -174,7 +174,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   // The HTML form's failures come back as the page with the problem on it; everything else
-  // (the JSON variant included) goes on to the exporter's contract-shaped JSON errors.
+  // (the JSON variant included) goes on to the exporter's JSON errors.
   const loginPageErrors: ErrorRequestHandler = (error, _req, res: Response<unknown, LoginLocals>, next) => {
     const page = res.locals.loginPage;
     if (!page || res.headersSent) return next(error);

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import { cookieHeaderWithoutSession } from './session-cookie.js';
+import { errorBody } from '../http/errors.js';
+import { errorFields } from '../logger.js';
 
 /** The header Grafana's [auth.jwt] reads (header_name in provisioning/grafana/grafana.ini). */
 export const JWT_ASSERTION_HEADER = 'x-jwt-assertion';
@@ -53,7 +55,7 @@ export function createGrafanaProxy(options: { grafanaUrl: string; logger: Logger
         });
       },
       error: (error, _req, target) => {
-        options.logger.warn({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, 'Grafana proxy error');
+        options.logger.warn(errorFields(error), 'Grafana proxy error');
         if (!isServerResponse(target)) {
           target.destroy();
           return;
@@ -63,7 +65,7 @@ export function createGrafanaProxy(options: { grafanaUrl: string; logger: Logger
           return;
         }
         target.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        target.end(JSON.stringify({ error: { code: 'unavailable', message: 'Grafana is unreachable' } }));
+        target.end(JSON.stringify(errorBody('unavailable', 'Grafana is unreachable')));
       },
     },
   });

@@ -16,7 +16,7 @@ import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authenticate.js';
 import { errorHandler, HttpError } from './errors.js';
-import { createMonitoringRoutes } from './monitoring-routes.js';
+import { createMonitoringRoutes } from './monitoring/monitoring-routes.js';
 import { createOperationalRoutes } from './operational-routes.js';
 
 export interface AppDependencies {

@@ -54,7 +54,7 @@ export interface AccessRule {
   machine: boolean;
 }
 
-/** The contract's `monitoringOnly`: roles monitoring and admin, and machine clients. */
+/** Monitoring access: roles monitoring and admin, and machine clients. */
 export const MONITORING_ONLY: AccessRule = { roles: MONITORING_ROLES, machine: true };
 export const ADMIN_ONLY: AccessRule = { roles: ['admin'], machine: false };
 

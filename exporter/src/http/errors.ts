@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import { errorFields } from '../logger.js';
 
 export type ErrorCode =
   | 'bad_request'
@@ -7,11 +8,21 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'payload_too_large'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
-/** An error with its HTTP status and the contract's `{ error: { code, message } }` body. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** The one shape of every error the exporter answers, on any route or raw socket. */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** An error with its HTTP status and the `{ error: { code, message } }` body. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -24,26 +35,29 @@ export class HttpError extends Error {
 }
 
 export function sendError(res: Response, status: number, code: ErrorCode, message: string): void {
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json(errorBody(code, message));
 }
 
-/** Last handler: contract-shaped errors, never a stack trace or a secret. */
+/** body-parser's own errors (malformed JSON, oversized bodies) are the client's mistake. */
+function clientErrorOf(error: unknown): HttpError | undefined {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (status === 413) return new HttpError(413, 'payload_too_large', 'request body too large');
+  return new HttpError(400, 'bad_request', 'malformed request body');
+}
+
+/** Last handler: errors in the one shape, never a stack trace or a secret. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (error instanceof HttpError) {
-    res.set(error.headers);
-    sendError(res, error.status, error.code, error.message);
+  const known = error instanceof HttpError ? error : clientErrorOf(error);
+  if (known) {
+    res.set(known.headers);
+    sendError(res, known.status, known.code, known.message);
     return;
   }
-  // body-parser: malformed JSON or an oversized body is the client's mistake.
-  const status = (error as { status?: number }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    sendError(res, status, status === 413 ? 'bad_request' : 'bad_request', status === 413 ? 'request body too large' : 'malformed request body');
-    return;
-  }
-  req.log?.error({ err: { message: (error as Error).message, name: (error as Error).name } }, 'unhandled error');
+  req.log?.error(errorFields(error), 'unhandled error');
   sendError(res, 500, 'internal', 'internal error');
 };

@@ -30,7 +30,7 @@ function retryAfterSeconds(req: Request, windowMs: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** 429 in the contract's error shape (through the router's error handler) with Retry-After. */
+/** 429 in the API's error shape (through the router's error handler) with Retry-After. */
 function tooManyAttempts(windowMs: number): Options['handler'] {
   return (req, _res, next) => {
     const seconds = retryAfterSeconds(req, windowMs);

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { SignInUnavailableError, type SignIn, type SignInResult } from '../auth/sign-in.js';
 import { HttpError } from './errors.js';
+import { errorFields } from '../logger.js';
 
 export const loginRequestSchema = z.object({
   email: z
@@ -33,7 +34,7 @@ export async function attemptSignIn(signIn: SignIn, req: Request, login: LoginRe
     return await signIn(login.email, login.password);
   } catch (error) {
     if (error instanceof SignInUnavailableError) throw new HttpError(503, 'unavailable', error.message);
-    req.log?.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'sign-in failed');
+    req.log?.error(errorFields(error), 'sign-in failed');
     throw new HttpError(503, 'unavailable', 'sign-in is unavailable: database unreachable', { 'Retry-After': '5' });
   }
 }

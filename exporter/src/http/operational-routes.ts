@@ -5,7 +5,8 @@ import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { MONITORING_ONLY, requireAccess, type Principal } from './authenticate.js';
 import type { Request } from 'express';
-import { currentSnapshot } from './monitoring-routes.js';
+import { currentSnapshot } from './monitoring/snapshot-response.js';
+import { sendError } from './errors.js';
 
 export interface OperationalRoutesOptions {
   pool: pg.Pool;
@@ -31,7 +32,7 @@ export function createOperationalRoutes(options: OperationalRoutesOptions): Rout
       res.json({ status: 'ready', database: 'up' });
     } catch {
       options.exporterMetrics.databaseUp.set(0);
-      res.status(503).json({ error: { code: 'unavailable', message: 'database unreachable' } });
+      sendError(res, 503, 'unavailable', 'database unreachable');
     }
   });
 

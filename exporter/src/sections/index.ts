@@ -23,7 +23,6 @@ export const SECTIONS = [
   webhooksSection,
 ] as unknown as readonly Section[];
 
-export type SectionName = 'dashboard' | 'users' | 'connections' | 'integrations' | 'chatbots' | 'broadcasts' | 'contacts' | 'webhooks';
 
 export function findSection(name: string): Section | undefined {
   return SECTIONS.find((section) => section.name === name);

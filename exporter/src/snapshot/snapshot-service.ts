@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AggregateMetrics } from '../metrics/aggregate-metrics.js';
 import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
 import { runTableQuery, type AggregateContext, type Section, type TableQuery } from '../sections/section.js';
+import { errorFields } from '../logger.js';
 
 export interface Snapshot {
   generatedAt: Date;
@@ -103,7 +104,7 @@ export class SnapshotService {
       this.lastError = error as Error;
       exporterMetrics.refreshFailures.inc();
       exporterMetrics.databaseUp.set(0);
-      logger.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'snapshot refresh failed');
+      logger.warn(errorFields(error), 'snapshot refresh failed');
     } finally {
       endTimer();
       exporterMetrics.invalidate();

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { DEFAULT_REPORT_TIMEZONE } from '../config.js';
 import { isWellFormedApiKeyId } from './api-key-id.js';
 import { apiKeyTrafficMiddleware, type ApiKeyTrafficMiddlewareOptions } from './api-key-traffic-middleware.js';
 import type { Queryable } from './queryable.js';
@@ -7,13 +8,13 @@ import { UsageBatch, type UsageEntry } from './usage-batch.js';
 import { writeUsage } from './usage-flush.js';
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
-export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+export const DEFAULT_TIME_ZONE = DEFAULT_REPORT_TIMEZONE;
 export const DEFAULT_MAX_PENDING_ENTRIES = 50_000;
 
 export interface ApiUsageRecorderOptions {
   /** How often pending counts are written (default 5 000 ms). A crash loses at most this much. */
   flushIntervalMs?: number;
-  /** The zone of the per-day counters: the exporter's REPORT_TIMEZONE (default Asia/Jakarta). */
+  /** The zone of the per-day counters: the exporter's REPORT_TIMEZONE (same default). */
   timeZone?: string;
   /** The clock that decides a request's day (tests inject one; default: the system clock). */
   now?: () => Date;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
+import { sendError } from '../http/errors.js';
 
 export interface RefuseMonitoringRoleOptions {
   /** PEM public key(s) of the KeWhats token signer: the current one, and a previous one during a rotation */
@@ -35,7 +36,7 @@ function verifiedRole(token: string, publicKeys: readonly string[], issuer?: str
 /**
  * Express middleware for the platform's WhatsApp routes (devices, messages, broadcasts …):
  * the monitoring role may read the monitoring aggregates and nothing else, so a request whose
- * bearer token verifies and says `role: monitoring` gets a 403 in the contract's error shape.
+ * bearer token verifies and says `role: monitoring` gets a 403 in the API's error shape.
  *
  * Every other request passes through untouched: role user and admin tokens, requests without a
  * token, and tokens this guard cannot verify (expired, another signer, not a JWT). Deciding
@@ -51,7 +52,7 @@ export function refuseMonitoringRole(options: RefuseMonitoringRoleOptions): Requ
   return (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     if (token !== undefined && verifiedRole(token, publicKeys, options.issuer, options.audience) === MONITORING_ROLE) {
-      res.status(403).json({ error: { code: 'forbidden', message: 'the monitoring role may not use the WhatsApp features' } });
+      sendError(res, 403, 'forbidden', 'the monitoring role may not use the WhatsApp features');
       return;
     }
     next();

@@ -112,7 +112,7 @@ describe('POST /api/auth/login', () => {
     ['malformed JSON', '{"email": ', 'application/json'],
     ['a form instead of JSON', 'email=watcher%40kewhats.test&password=x', 'application/x-www-form-urlencoded'],
   ] as const) {
-    it(`answers 400 in the contract's error shape for ${name}`, async () => {
+    it(`answers 400 in the API's error shape for ${name}`, async () => {
       const response = await fetch(`${exporter.url}/api/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': contentType, 'X-Forwarded-For': freshClientIp() },

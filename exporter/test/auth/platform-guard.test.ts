@@ -56,7 +56,7 @@ describe('refuseMonitoringRole (platform guard)', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('answers 403 in the contract error shape to a monitoring token on a WhatsApp route', async () => {
+  it('answers 403 in the API error shape to a monitoring token on a WhatsApp route', async () => {
     const response = await sendMessage(`Bearer ${token('monitoring')}`);
     assert.equal(response.status, 403);
     assert.deepEqual(await response.json(), {

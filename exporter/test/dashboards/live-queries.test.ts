@@ -63,7 +63,7 @@ describe('dashboard and rule queries against a running exporter', () => {
     await database?.drop();
   });
 
-  test('the exposition has the contract metrics (so the checks below compare with something real)', () => {
+  test('the exposition has the documented metrics (so the checks below compare with something real)', () => {
     for (const name of ['kewhats_messages', 'kewhats_devices', 'kewhats_api_requests_total', 'kewhats_exporter_refresh_duration_seconds']) {
       assert.ok(exposition.families.has(name), name);
     }

@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { applyMigrations, PROJECT_ROOT } from '../../src/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
-// The contract's data model: table → column → [type (udt_name), nullable].
-const CONTRACT_COLUMNS: Record<string, Record<string, [string, boolean]>> = {
+// The data model the monitoring role relies on (README): table → column → [type (udt_name), nullable].
+const MONITORED_COLUMNS: Record<string, Record<string, [string, boolean]>> = {
   User: {
     id: ['text', false],
     email: ['text', false],
@@ -104,7 +104,7 @@ const CONTRACT_COLUMNS: Record<string, Record<string, [string, boolean]>> = {
   },
 };
 
-const CONTRACT_ENUMS: Record<string, string[]> = {
+const MONITORED_ENUMS: Record<string, string[]> = {
   Role: ['user', 'admin', 'monitoring'],
   Plan: ['free', 'pro', 'enterprise', 'unlimited'],
   DeviceStatus: ['connected', 'disconnected', 'connecting', 'qr'],
@@ -146,11 +146,11 @@ describe('database migrations', () => {
     await db?.drop();
   });
 
-  test('create every contract table with the contract columns, types and nullability', async () => {
+  test('create every monitored table with its documented columns, types and nullability', async () => {
     const { rows } = await db.pool.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
       `SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`,
     );
-    for (const [table, columns] of Object.entries(CONTRACT_COLUMNS)) {
+    for (const [table, columns] of Object.entries(MONITORED_COLUMNS)) {
       const actual = rows.filter((row) => row.table_name === table);
       assert.ok(actual.length > 0, `table ${table} exists`);
       for (const [column, [type, nullable]] of Object.entries(columns)) {
@@ -162,7 +162,7 @@ describe('database migrations', () => {
     }
   });
 
-  test('use the contract defaults, money precision and keys', async () => {
+  test('use the documented defaults, money precision and keys', async () => {
     const defaults = await db.pool.query<{ name: string; column_default: string | null }>(
       `SELECT table_name || '.' || column_name AS name, column_default FROM information_schema.columns
         WHERE table_schema = 'public' AND (table_name, column_name) IN (('User', 'role'), ('User', 'plan'), ('Payment', 'currency'))`,
@@ -186,14 +186,14 @@ describe('database migrations', () => {
     assert.ok(defs.some((def) => /ON public\."ApiKey" USING btree \("keyHash"\)/.test(def)), 'ApiKey.keyHash unique');
   });
 
-  test('create every contract enum with exactly its values, in order', async () => {
+  test('create every monitored enum with exactly its values, in order', async () => {
     const { rows } = await db.pool.query<{ typname: string; labels: string[] }>(
       `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
         WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname`,
     );
     const actual = Object.fromEntries(rows.map((row) => [row.typname, row.labels]));
-    for (const [name, labels] of Object.entries(CONTRACT_ENUMS)) {
+    for (const [name, labels] of Object.entries(MONITORED_ENUMS)) {
       assert.deepEqual(actual[name], labels, `enum ${name}`);
     }
   });

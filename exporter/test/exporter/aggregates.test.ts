@@ -56,7 +56,7 @@ describe('aggregates on an empty database', () => {
   });
 });
 
-describe('aggregates match the contract definitions, computed independently', () => {
+describe('aggregates match the documented definitions, computed independently', () => {
   let db: TestDatabase;
   let exporter: TestExporter;
 

@@ -15,7 +15,7 @@ const claims = (role: string, expiresInSeconds = 300) => ({
   exp: Math.floor(Date.now() / 1000) + expiresInSeconds,
 });
 
-function assertContractError(response: { status: number; body: any }, status: number, code: string): void {
+function assertErrorShape(response: { status: number; body: any }, status: number, code: string): void {
   assert.equal(response.status, status, JSON.stringify(response.body));
   assert.equal(response.body?.error?.code, code);
   assert.equal(typeof response.body.error.message, 'string');
@@ -39,7 +39,7 @@ describe('monitoring API: authentication and errors', () => {
 
   test('no credentials: 401 with WWW-Authenticate', async () => {
     const response = await api('/api/monitoring/users');
-    assertContractError(response, 401, 'unauthorized');
+    assertErrorShape(response, 401, 'unauthorized');
     assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
   });
 
@@ -53,51 +53,51 @@ describe('monitoring API: authentication and errors', () => {
 
   test('role user is authenticated but forbidden on every monitoring route', async () => {
     for (const section of ['dashboard', 'users', 'connections', 'integrations', 'chatbots', 'broadcasts', 'contacts', 'webhooks', 'contacts/export?type=contact']) {
-      assertContractError(await api(`/api/monitoring/${section}`, { headers: exporter.authHeaders('user') }), 403, 'forbidden');
+      assertErrorShape(await api(`/api/monitoring/${section}`, { headers: exporter.authHeaders('user') }), 403, 'forbidden');
     }
   });
 
   test('a token signed by another key is refused', async () => {
     const stranger = generateRsaKeyPair();
     const token = jwt.sign(claims('admin'), stranger.privateKey, { algorithm: 'RS256' });
-    assertContractError(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
   });
 
   test('alg none is refused', async () => {
     const token = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims('admin'))}.`;
-    assertContractError(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
   });
 
   test('HS256 signed with the public key as the secret is refused (algorithm confusion)', async () => {
     const unsigned = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims('admin'))}`;
     const signature = createHmac('sha256', testKeys().publicKey).update(unsigned).digest('base64url');
-    assertContractError(await api('/api/monitoring/users', bearer(`${unsigned}.${signature}`)), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', bearer(`${unsigned}.${signature}`)), 401, 'unauthorized');
   });
 
   test('an expired token is refused and says so', async () => {
     const token = jwt.sign(claims('monitoring', -5), testKeys().privateKey, { algorithm: 'RS256' });
     const response = await api('/api/monitoring/users', bearer(token));
-    assertContractError(response, 401, 'unauthorized');
+    assertErrorShape(response, 401, 'unauthorized');
     assert.match(response.body.error.message, /expired/);
   });
 
   test('a token with an unknown role or without claims is refused', async () => {
     for (const payload of [claims('superuser'), { sub: 'x', exp: claims('admin').exp }]) {
       const token = jwt.sign(payload, testKeys().privateKey, { algorithm: 'RS256' });
-      assertContractError(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
+      assertErrorShape(await api('/api/monitoring/users', bearer(token)), 401, 'unauthorized');
     }
   });
 
   test('a wrong machine token and malformed Authorization headers are refused', async () => {
-    assertContractError(await api('/api/monitoring/users', bearer(`${exporter.machineToken}x`)), 401, 'unauthorized');
-    assertContractError(await api('/api/monitoring/users', { headers: { Authorization: `Basic ${exporter.machineToken}` } }), 401, 'unauthorized');
-    assertContractError(await api('/api/monitoring/users', { headers: { Authorization: 'Bearer' } }), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', bearer(`${exporter.machineToken}x`)), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', { headers: { Authorization: `Basic ${exporter.machineToken}` } }), 401, 'unauthorized');
+    assertErrorShape(await api('/api/monitoring/users', { headers: { Authorization: 'Bearer' } }), 401, 'unauthorized');
   });
 
   test('any method but GET and HEAD is a 405 with Allow', async () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const response = await api('/api/monitoring/users', { method, headers: exporter.authHeaders('admin') });
-      assertContractError(response, 405, 'method_not_allowed');
+      assertErrorShape(response, 405, 'method_not_allowed');
       assert.equal(response.headers.get('allow'), 'GET, HEAD');
     }
   });
@@ -109,10 +109,10 @@ describe('monitoring API: authentication and errors', () => {
     assert.equal(await response.text(), '');
   });
 
-  test('unknown sections and routes are 404 in the contract shape', async () => {
-    assertContractError(await api('/api/monitoring/nope', { headers: exporter.authHeaders() }), 404, 'not_found');
-    assertContractError(await api('/api/nope'), 404, 'not_found');
-    assertContractError(await api('/nope'), 404, 'not_found');
+  test('unknown sections and routes are 404 in the API error shape', async () => {
+    assertErrorShape(await api('/api/monitoring/nope', { headers: exporter.authHeaders() }), 404, 'not_found');
+    assertErrorShape(await api('/api/nope'), 404, 'not_found');
+    assertErrorShape(await api('/nope'), 404, 'not_found');
   });
 
   test('bad from/to values are a 400 that says what is wrong', async () => {
@@ -126,7 +126,7 @@ describe('monitoring API: authentication and errors', () => {
     ];
     for (const [query, message] of cases) {
       const response = await api(`/api/monitoring/dashboard${query}`, { headers: exporter.authHeaders() });
-      assertContractError(response, 400, 'bad_request');
+      assertErrorShape(response, 400, 'bad_request');
       assert.match(response.body.error.message, message, query);
     }
   });
@@ -134,7 +134,7 @@ describe('monitoring API: authentication and errors', () => {
   test('the export refuses an unknown or missing type with a 400', async () => {
     for (const query of ['?type=phone', '', '?type=CONTACT']) {
       const response = await api(`/api/monitoring/contacts/export${query}`, { headers: exporter.authHeaders() });
-      assertContractError(response, 400, 'bad_request');
+      assertErrorShape(response, 400, 'bad_request');
       assert.match(response.body.error.message, /type must be "contact" or "email"/);
     }
   });

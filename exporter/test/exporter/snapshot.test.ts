@@ -98,7 +98,7 @@ describe('snapshot cache', () => {
     }
   });
 
-  test('with the database down and no snapshot yet: 503 in the contract shape', async () => {
+  test('with the database down and no snapshot yet: 503 in the API error shape', async () => {
     const proxy = await startTcpProxy(db.url);
     proxy.cut();
     const pool = createPool(proxy.url, { max: 2 });

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -44,7 +45,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('configuration', () => {
-  test('defaults follow the contract', () => {
+  test('defaults are the documented ones', () => {
     const config = loadConfig({});
     assert.equal(config.port, 9470);
     assert.equal(config.host, '0.0.0.0');
@@ -72,6 +73,13 @@ describe('configuration', () => {
     for (const [env, message] of cases) {
       assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env));
     }
+  });
+
+  test('the README documents every variable the exporter reads', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const configuration = readme.slice(readme.indexOf('## Configuration'));
+    const undocumented = ENVIRONMENT_VARIABLES.filter((name) => !configuration.includes(`\`${name}\``));
+    assert.deepEqual(undocumented, []);
   });
 });
 

@@ -34,7 +34,7 @@ interface ApiErrorBody {
   message?: string;
 }
 
-/** The body of an error answer: the contract's `{ error: { code, message } }`, Grafana's `{ message }`, text or a Blob. */
+/** The body of an error answer: the exporter's `{ error: { code, message } }`, Grafana's `{ message }`, text or a Blob. */
 async function parseErrorBody(data: unknown): Promise<ApiErrorBody> {
   let value = data;
   if (typeof Blob !== 'undefined' && value instanceof Blob) {

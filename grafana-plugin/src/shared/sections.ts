@@ -62,4 +62,3 @@ export function isSectionId(value: unknown): value is SectionId {
 /** uid of the provisioned KeWhats Monitoring data source. */
 export const DEFAULT_DATASOURCE_UID = 'kewhats-monitoring';
 export const DATASOURCE_TYPE = 'kewhats-monitoring-datasource';
-export const APP_ID = 'kewhats-monitoring-app';
