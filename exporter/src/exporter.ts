@@ -27,6 +27,8 @@ export interface ExporterOptions {
   sections?: readonly Section[];
   /** The clock of the aggregates (tests pin it). */
   now?: () => Date;
+  /** The clock of sessions, access tokens and sign-in limits, in epoch ms (tests move it forward). */
+  authClock?: () => number;
 }
 
 /** Wires the sections, the snapshot, the metrics and the HTTP app, and starts listening. */
@@ -45,7 +47,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     exporterMetrics,
     logger,
   });
-  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger });
+  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger, clock: options.authClock });
   const server = exporterApp.app.listen(config.port, config.host);
   // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.
   const { upgrades } = exporterApp;
@@ -68,6 +70,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       for (const res of exporterApp.activeExports) res.destroy();
       server.closeAllConnections();
       upgrades?.closeAll(); // upgraded sockets are no longer the HTTP server's to close
+      exporterApp.stop();
       await closed;
     })());
 

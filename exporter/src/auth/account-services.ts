@@ -1,23 +1,60 @@
+import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { JwtKeys } from '../config.js';
 import { createPrismaClient } from '../db/prisma.js';
-import { createLoginRateLimits, type LoginRateLimitOptions, type LoginRateLimits } from '../http/login-rate-limits.js';
-import { createSignIn, type SignIn } from './sign-in.js';
+import { errorFields } from '../logger.js';
+import type { Clock } from './clock.js';
+import { LoginThrottle, type LoginLimits } from './login-throttle.js';
+import { createCredentialsCheck, type CheckCredentials } from './sign-in.js';
+import { StaffSessions, type SessionSettings } from './staff-sessions.js';
 import { UserAccounts } from './user-accounts.js';
 
 export interface AccountServices {
   accounts: UserAccounts;
-  signIn: SignIn;
-  /** one pair of limiters for every sign-in endpoint (API and gateway) */
-  rateLimits: LoginRateLimits;
+  checkCredentials: CheckCredentials;
+  sessions: StaffSessions;
+  /** one set of login limits for every endpoint that checks a password (API, gateway, password change) */
+  loginThrottle: LoginThrottle;
+  jwt: JwtKeys;
+  clock: Clock;
+  /** stops the purge schedule */
+  stop(): void;
 }
 
-/** What sign-in, role management and the Grafana gateway share, built once per app. */
-export function createAccountServices(options: { pool: pg.Pool; jwt: JwtKeys; rateLimits?: LoginRateLimitOptions }): AccountServices {
-  const accounts = new UserAccounts(createPrismaClient(options.pool));
+export interface AccountServicesOptions {
+  pool: pg.Pool;
+  jwt: JwtKeys;
+  sessions: SessionSettings;
+  /** how often ended sessions and old sign-in counters are deleted */
+  purgeIntervalMs: number;
+  clock: Clock;
+  logger: Logger;
+  loginLimits?: LoginLimits;
+}
+
+/**
+ * What sign-in, sessions, role management and the Grafana gateway share, built once per app.
+ * Every replica runs the purge on its own schedule: the deletes are idempotent.
+ */
+export function createAccountServices(options: AccountServicesOptions): AccountServices {
+  const prisma = createPrismaClient(options.pool);
+  const accounts = new UserAccounts(prisma);
+  const sessions = new StaffSessions(prisma, options.sessions, options.clock);
+  const loginThrottle = new LoginThrottle(prisma, options.clock, options.loginLimits);
+  const purge = setInterval(() => {
+    Promise.all([sessions.purge(), loginThrottle.purge()]).then(
+      ([endedSessions, oldCounters]) => options.logger.debug({ endedSessions, oldCounters }, 'purged ended sessions and old sign-in counters'),
+      (error: unknown) => options.logger.warn(errorFields(error), 'session purge failed'),
+    );
+  }, options.purgeIntervalMs);
+  purge.unref();
   return {
     accounts,
-    signIn: createSignIn({ accounts, jwt: options.jwt }),
-    rateLimits: createLoginRateLimits(options.rateLimits),
+    checkCredentials: createCredentialsCheck(accounts),
+    sessions,
+    loginThrottle,
+    jwt: options.jwt,
+    clock: options.clock,
+    stop: () => clearInterval(purge),
   };
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/prisma.js';
 import { Role } from './roles.js';
+import { passwordFingerprint } from './session-secrets.js';
 
 /** What the rest of the exporter may know about an account (never its password hash). */
 export interface AccountSummary {
@@ -9,6 +10,7 @@ export interface AccountSummary {
 }
 
 export interface AccountWithCredentials extends AccountSummary {
+  name: string | null;
   passwordHash: string;
 }
 
@@ -18,7 +20,8 @@ export function normalizeEmail(email: string): string {
 }
 
 export type RoleChange =
-  | { outcome: 'updated'; account: AccountSummary }
+  /** endedSessions: a changed role ends every staff session of the account */
+  | { outcome: 'updated'; account: AccountSummary; endedSessions: number }
   | { outcome: 'not_found' }
   | { outcome: 'last_admin'; account: AccountSummary };
 
@@ -41,7 +44,7 @@ export class UserAccounts {
   async findByEmail(email: string): Promise<AccountWithCredentials | undefined> {
     const normalized = normalizeEmail(email);
     const rows = await this.prisma.$queryRaw<AccountWithCredentials[]>`
-      SELECT "id", "email", "role"::text AS "role", "passwordHash"
+      SELECT "id", "email", "name", "role"::text AS "role", "passwordHash"
       FROM "User"
       WHERE lower("email") = ${normalized}
       ORDER BY ("email" = ${normalized}) DESC, "createdAt"
@@ -51,6 +54,26 @@ export class UserAccounts {
 
   async findById(id: string): Promise<AccountSummary | undefined> {
     return (await this.prisma.user.findUnique({ where: { id }, select: SUMMARY })) ?? undefined;
+  }
+
+  async findWithCredentialsById(id: string): Promise<AccountWithCredentials | undefined> {
+    return (await this.prisma.user.findUnique({ where: { id }, select: { ...SUMMARY, name: true, passwordHash: true } })) ?? undefined;
+  }
+
+  /**
+   * Stores a new password hash and ends every staff session of the account but `keepSessionId`
+   * (the one that asked for the change), which is moved onto the new password. One transaction:
+   * no session started with the old password survives it.
+   */
+  async changePassword(id: string, passwordHash: string, keepSessionId?: string): Promise<{ endedSessions: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id }, data: { passwordHash }, select: { id: true } });
+      const ended = await tx.staffSession.deleteMany({ where: keepSessionId ? { userId: id, id: { not: keepSessionId } } : { userId: id } });
+      if (keepSessionId) {
+        await tx.staffSession.updateMany({ where: { id: keepSessionId, userId: id }, data: { passwordFingerprint: passwordFingerprint(passwordHash) } });
+      }
+      return { endedSessions: ended.count };
+    }, TRANSACTION_LIMITS);
   }
 
   /** Changes the role of the account with this id; see changeRole for the last-admin rule. */
@@ -70,6 +93,7 @@ export class UserAccounts {
    * transaction locks every admin row (in id order, so two demotions cannot deadlock) before
    * counting them. A second demotion waits for the first to commit, and PostgreSQL then
    * re-checks the locked rows, so it counts the admins that are left, not the ones it first saw.
+   * A role that actually changes ends the account's staff sessions in the same transaction.
    */
   private changeRole(where: { id: string }, role: Role): Promise<RoleChange> {
     return this.prisma.$transaction(async (tx) => {
@@ -82,7 +106,8 @@ export class UserAccounts {
         if (stillAdmin && admins.length <= 1) return { outcome: 'last_admin', account: target } as const;
       }
       const account = await tx.user.update({ where, data: { role }, select: SUMMARY });
-      return { outcome: 'updated', account } as const;
+      const ended = target.role === role ? { count: 0 } : await tx.staffSession.deleteMany({ where: { userId: account.id } });
+      return { outcome: 'updated', account, endedSessions: ended.count } as const;
     }, TRANSACTION_LIMITS);
   }
 }

@@ -1,6 +1,7 @@
 // `npm run user:role -- --email someone@example.com --role monitoring`: changes an account's
 // role in DATABASE_URL. The same last-admin rule as PUT /api/admin/users/:id/role applies, so
-// the command line cannot lock every admin out either. One line out, one line on failure.
+// the command line cannot lock every admin out either, and a changed role ends the account's
+// staff sessions at once. One line out, one line on failure.
 import { parseArgs } from 'node:util';
 import { isRole, ROLE_VALUES, type Role } from '../auth/roles.js';
 import { normalizeEmail, UserAccounts } from '../auth/user-accounts.js';
@@ -42,7 +43,10 @@ await runCli(async () => {
       case 'last_admin':
         throw new Error(`${change.account.email} is the last admin: make another user admin first`);
       case 'updated':
-        console.log(`${change.account.email} is now ${change.account.role}`);
+        console.log(
+          `${change.account.email} is now ${change.account.role}` +
+            (change.endedSessions > 0 ? `; ${change.endedSessions} staff session${change.endedSessions === 1 ? '' : 's'} ended` : ''),
+        );
     }
   } finally {
     await prisma.$disconnect();

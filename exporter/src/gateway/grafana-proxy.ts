@@ -1,30 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request, Response } from 'express';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
-import { cookieHeaderWithoutSession } from './session-cookie.js';
 import { errorBody } from '../http/errors.js';
 import { errorFields } from '../logger.js';
-
-/** The header Grafana's [auth.jwt] reads (header_name in provisioning/grafana/grafana.ini). */
-export const JWT_ASSERTION_HEADER = 'x-jwt-assertion';
-
-/**
- * Rewrites the headers Grafana will receive: any X-JWT-Assertion the browser sent is dropped
- * (Node lower-cases header names, so one delete covers every spelling; the underscore form is
- * dropped too, for proxies that treat `_` as `-`), the signed-in user's token is set, and the
- * session cookie is removed because Grafana authenticates with the header alone.
- */
-export function prepareUpstreamHeaders(req: IncomingMessage, token: string): void {
-  for (const name of Object.keys(req.headers)) {
-    if (name.toLowerCase().replace(/_/g, '-') === JWT_ASSERTION_HEADER) delete req.headers[name];
-  }
-  req.headers[JWT_ASSERTION_HEADER] = token;
-  const cookie = cookieHeaderWithoutSession(req.headers.cookie);
-  if (cookie === undefined) delete req.headers.cookie;
-  else req.headers.cookie = cookie;
-}
 
 function isServerResponse(target: ServerResponse | Socket): target is ServerResponse {
   return typeof (target as ServerResponse).writeHead === 'function';

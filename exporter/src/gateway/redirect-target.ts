@@ -3,7 +3,8 @@ const PLACEHOLDER_ORIGIN = 'http://gateway.invalid';
 /**
  * Where to send a browser after signing in: only a path on this very site. Anything else
  * (absolute URLs, protocol-relative `//evil.example`, backslash tricks browsers read as `//`,
- * control characters, the sign-in pages themselves) falls back to `/`.
+ * dot segments that normalise to `//`, control characters, the sign-in pages themselves)
+ * falls back to `/`.
  */
 export function safeNextPath(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return '/';
@@ -17,7 +18,10 @@ export function safeNextPath(value: unknown): string {
     return '/';
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return '/';
-  const path = `${url.pathname}${url.search}${url.hash}`;
+  // The path as a browser will resolve it: `/.//evil.example`, `/x/..//evil.example` and
+  // `/%2e%2e//evil.example` all normalise to `//evil.example`, which a Location header would
+  // send off-site. Check the normalised path, and send only it.
+  if (url.pathname.startsWith('//')) return '/';
   if (/^\/(login|logout)(\/|$)/i.test(url.pathname)) return '/';
-  return path;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -1,23 +1,23 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
 
-/** The gateway's session: the access token itself, in an HttpOnly cookie. */
+/** The staff session: an opaque random id (the database keeps its hash), in an HttpOnly cookie. */
 export const SESSION_COOKIE = 'kewhats_session';
 
-export function readSessionToken(cookieHeader: string | undefined): string | undefined {
+export function readSessionId(cookieHeader: string | undefined): string | undefined {
   if (!cookieHeader) return undefined;
   const value = parseCookie(cookieHeader)[SESSION_COOKIE];
   return value ? value : undefined;
 }
 
 /**
- * HttpOnly (scripts, Grafana's included, cannot read the token), SameSite=Lax (no cross-site
- * POST carries it), Secure whenever the browser reached us over https, and it lives exactly
- * as long as the token inside it.
+ * HttpOnly (scripts, Grafana's included, cannot read it), SameSite=Lax (no cross-site POST
+ * carries it), Secure whenever the browser reached us over https, and it lives as long as the
+ * session may (the server ends it earlier when it is idle or revoked).
  */
-export function sessionSetCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
+export function sessionSetCookie(sessionId: string, options: { maxAgeSeconds: number; secure: boolean }): string {
   return stringifySetCookie({
     name: SESSION_COOKIE,
-    value: token,
+    value: sessionId,
     httpOnly: true,
     secure: options.secure,
     sameSite: 'lax',
@@ -41,8 +41,8 @@ export function clearedSessionSetCookie(options: { secure: boolean }): string {
 
 /**
  * The Cookie header without the session cookie, for Grafana: it authenticates with the
- * X-JWT-Assertion header, and needs no copy of the token in a cookie. The other cookies pass
- * byte for byte (no decode/re-encode round trip).
+ * X-JWT-Assertion header, and never sees the session id. The other cookies pass byte for byte
+ * (no decode/re-encode round trip).
  */
 export function cookieHeaderWithoutSession(cookieHeader: string | undefined): string | undefined {
   if (!cookieHeader) return undefined;

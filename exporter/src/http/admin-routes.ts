@@ -1,13 +1,13 @@
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { ROLE_VALUES, type Role } from '../auth/roles.js';
 import type { UserAccounts } from '../auth/user-accounts.js';
-import { ADMIN_ONLY, requireAccess, type Principal } from './authenticate.js';
+import { ADMIN_ONLY, requireAccess, type Authenticate } from './authenticate.js';
 import { HttpError } from './errors.js';
 
 export interface AdminRoutesOptions {
   accounts: UserAccounts;
-  authenticate: (req: Request) => Principal | undefined;
+  authenticate: Authenticate;
 }
 
 const roleChangeSchema = z.object({
@@ -43,7 +43,12 @@ export function createAdminRoutes(options: AdminRoutesOptions): Router {
         throw new HttpError(409, 'conflict', `${change.account.email} is the last admin: make another user admin first`);
       case 'updated':
         req.log?.info(
-          { userId: change.account.id, role: change.account.role, byUserId: req.principal?.kind === 'user' ? req.principal.id : undefined },
+          {
+            userId: change.account.id,
+            role: change.account.role,
+            endedSessions: change.endedSessions,
+            byUserId: req.principal?.kind === 'user' ? req.principal.id : undefined,
+          },
           'user role changed',
         );
         res.json(change.account);

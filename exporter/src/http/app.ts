@@ -11,6 +11,7 @@ import type { Section } from '../sections/section.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { VERSION } from '../version.js';
 import { createAccountServices } from '../auth/account-services.js';
+import { systemClock, type Clock } from '../auth/clock.js';
 import { createGateway, type UpgradeHandler } from '../gateway/gateway.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
@@ -27,6 +28,8 @@ export interface AppDependencies {
   aggregateMetrics: AggregateMetrics;
   exporterMetrics: ExporterMetrics;
   logger: Logger;
+  /** the clock of sessions, access tokens and sign-in limits (tests move it forward) */
+  clock?: Clock;
 }
 
 export interface ExporterApp {
@@ -35,6 +38,8 @@ export interface ExporterApp {
   activeExports: Set<Response>;
   /** Websocket upgrades (Grafana Live), when the Grafana gateway is on. */
   upgrades?: UpgradeHandler;
+  /** Stops the app's background work (the session purge schedule). */
+  stop(): void;
 }
 
 export function createApp(deps: AppDependencies): ExporterApp {
@@ -69,7 +74,21 @@ export function createApp(deps: AppDependencies): ExporterApp {
     next();
   });
 
-  const authenticate = createAuthenticator({ jwt: config.jwt, monitoringToken: config.monitoringToken });
+  // Sign-in, sessions and role management; the staff gateway below (docs/gateway.md).
+  const accountServices = createAccountServices({
+    pool: deps.pool,
+    jwt: config.jwt,
+    sessions: { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, maxPerUser: config.sessionsPerUser },
+    purgeIntervalMs: config.sessionPurgeIntervalMs,
+    clock: deps.clock ?? systemClock,
+    logger: deps.logger,
+  });
+  const authenticate = createAuthenticator({
+    jwt: config.jwt,
+    monitoringToken: config.monitoringToken,
+    sessions: accountServices.sessions,
+    clock: accountServices.clock,
+  });
   const apiHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
 
   app.use(
@@ -100,14 +119,11 @@ export function createApp(deps: AppDependencies): ExporterApp {
     }),
   );
 
-  // Sign-in, role management and (with GRAFANA_URL) the Grafana login gateway: see docs/gateway.md.
-  const accountServices = createAccountServices({ pool: deps.pool, jwt: config.jwt });
-  app.use('/api/auth', apiHeaders, createAuthRoutes(accountServices));
+  app.use('/api/auth', apiHeaders, createAuthRoutes({ services: accountServices, authenticate }));
   app.use('/api/admin', apiHeaders, createAdminRoutes({ accounts: accountServices.accounts, authenticate }));
-  const gateway = config.grafanaUrl
-    ? createGateway({ grafanaUrl: config.grafanaUrl, jwt: config.jwt, ...accountServices, logger: deps.logger })
-    : undefined;
-  if (gateway) app.use(gateway.router);
+  // /login and /logout always; with GRAFANA_URL also Grafana behind the session.
+  const gateway = createGateway({ services: accountServices, grafanaUrl: config.grafanaUrl, trustProxy: app.get('trust proxy fn'), logger: deps.logger });
+  app.use(gateway.router);
 
   app.use('/api', apiHeaders, (req) => {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
@@ -116,5 +132,5 @@ export function createApp(deps: AppDependencies): ExporterApp {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
   });
   app.use(errorHandler);
-  return { app, activeExports, upgrades: gateway?.upgrades };
+  return { app, activeExports, upgrades: gateway.upgrades, stop: accountServices.stop };
 }

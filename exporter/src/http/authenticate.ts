@@ -1,12 +1,22 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { JwtKeys } from '../config.js';
 import { InvalidTokenError, verifyAccessToken } from '../auth/access-token.js';
+import type { Clock } from '../auth/clock.js';
 import { createMachineTokenCheck } from '../auth/machine-token.js';
 import { MONITORING_ROLES, type Role } from '../auth/roles.js';
+import type { StaffSession, StaffSessions } from '../auth/staff-sessions.js';
+import { changesState, checkCookieWrite } from '../gateway/csrf.js';
+import { clearedSessionSetCookie, readSessionId } from '../gateway/session-cookie.js';
 import { HttpError } from './errors.js';
 
-/** Who made a request: a signed-in account (from its JWT) or a machine client (static token). */
-export type Principal = { kind: 'user'; id: string; email: string; role: Role } | { kind: 'machine' };
+/**
+ * Who made a request: a signed-in account (from its bearer JWT, or from its session cookie, then
+ * with `session`) or a machine client (static token).
+ */
+export type Principal = { kind: 'user'; id: string; email: string; role: Role; session?: StaffSession } | { kind: 'machine' };
+
+/** Resolves a request's credential, if any, to a principal; a bad credential is an HttpError. */
+export type Authenticate = (req: Request) => Promise<Principal | undefined>;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -17,7 +27,11 @@ declare module 'express-serve-static-core' {
 export interface AuthenticationOptions {
   jwt: JwtKeys;
   monitoringToken?: string;
+  sessions: StaffSessions;
+  clock: Clock;
 }
+
+export const NO_ACCESS = 'this account has no access to KeWhats Monitoring: ask an administrator for the monitoring role';
 
 export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
@@ -27,19 +41,41 @@ export function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
-/** Resolves the bearer token, if any, to a principal; an invalid token is a 401 right away. */
-export function createAuthenticator(options: AuthenticationOptions): (req: Request) => Principal | undefined {
+/**
+ * The staff session of a request's cookie, if it sent one: undefined without the cookie; a 401
+ * (clearing the cookie) when the session has ended, a 403 when its user is no longer staff.
+ * Writes need this site's Origin and the session's CSRF token.
+ */
+export async function sessionPrincipal(req: Request, sessions: StaffSessions): Promise<Principal | undefined> {
+  const lookup = await sessions.lookup(readSessionId(req.headers.cookie));
+  if (!lookup.ok) {
+    if (lookup.reason === 'missing') return undefined;
+    const clear = { 'Set-Cookie': clearedSessionSetCookie({ secure: req.secure }) };
+    if (lookup.reason === 'forbidden') throw new HttpError(403, 'forbidden', NO_ACCESS, clear);
+    const message = lookup.reason === 'expired' ? 'session expired: sign in again at /login' : 'session ended: sign in again at /login';
+    throw new HttpError(401, 'unauthorized', message, clear);
+  }
+  const { session } = lookup;
+  if (changesState(req.method)) checkCookieWrite(req, session.csrfToken);
+  return { kind: 'user', id: session.userId, email: session.email, role: session.role, session };
+}
+
+/**
+ * Resolves the request's credential: a bearer token when there is one (the machine token, or an
+ * RS256 JWT — stateless, see docs/security.md), else the staff session cookie.
+ */
+export function createAuthenticator(options: AuthenticationOptions): Authenticate {
   const isMachineToken = createMachineTokenCheck(options.monitoringToken);
-  return (req) => {
+  return async (req) => {
     const token = bearerToken(req);
-    if (token === undefined) return undefined;
+    if (token === undefined) return sessionPrincipal(req, options.sessions);
     // JWTs have three dot-separated parts; the machine token is checked only otherwise.
     if (token.split('.').length !== 3) {
       if (isMachineToken(token)) return { kind: 'machine' };
       throw new HttpError(401, 'unauthorized', 'invalid token', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     try {
-      const claims = verifyAccessToken(token, options.jwt);
+      const claims = verifyAccessToken(token, options.jwt, options.clock());
       return { kind: 'user', id: claims.sub, email: claims.email, role: claims.role };
     } catch (error) {
       const message = error instanceof InvalidTokenError && error.expired ? 'token expired' : 'invalid token';
@@ -56,11 +92,13 @@ export interface AccessRule {
 
 /** Monitoring access: roles monitoring and admin, and machine clients. */
 export const MONITORING_ONLY: AccessRule = { roles: MONITORING_ROLES, machine: true };
+/** Staff accounts (monitoring, admin), not machine clients: their own sessions and password. */
+export const STAFF_ONLY: AccessRule = { roles: MONITORING_ROLES, machine: false };
 export const ADMIN_ONLY: AccessRule = { roles: ['admin'], machine: false };
 
-export function requireAccess(authenticate: (req: Request) => Principal | undefined, rule: AccessRule): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const principal = authenticate(req);
+export function requireAccess(authenticate: Authenticate, rule: AccessRule): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const principal = await authenticate(req);
     if (!principal) throw new HttpError(401, 'unauthorized', 'authentication required', { 'WWW-Authenticate': 'Bearer' });
     const allowed = principal.kind === 'machine' ? rule.machine : rule.roles.includes(principal.role);
     if (!allowed) throw new HttpError(403, 'forbidden', 'your role may not use this endpoint');

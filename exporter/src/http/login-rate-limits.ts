@@ -1,77 +1,51 @@
-import type { Request, RequestHandler } from 'express';
-import { rateLimit, type AugmentedRequest, type Options } from 'express-rate-limit';
-import { normalizeEmail } from '../auth/user-accounts.js';
+import type { Request } from 'express';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { errorFields } from '../logger.js';
 import { HttpError } from './errors.js';
 
-export interface LoginRateLimitOptions {
-  windowMs?: number;
-  /** failed sign-ins per client IP and window */
-  perIp?: number;
-  /** failed sign-ins per account email and window */
-  perAccount?: number;
+function inWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** 429 in the API's error shape, with Retry-After. */
+export function tooManyAttempts(retryAfterMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpError(429, 'rate_limited', `too many sign-in attempts: try again in ${inWords(seconds)}`, { 'Retry-After': String(seconds) });
+}
+
+function unavailable(req: Request, error: unknown): HttpError {
+  req.log?.error(errorFields(error), 'password check failed');
+  return new HttpError(503, 'unavailable', 'sign-in is unavailable: database unreachable', { 'Retry-After': '5' });
 }
 
 /**
- * The two sign-in limiters, shared by POST /api/auth/login and the gateway's POST /login so
- * that switching endpoints does not buy an attacker more guesses.
+ * Runs one password check under the login limits (docs/security.md): every endpoint that
+ * checks a password — POST /api/auth/login, the gateway's POST /login, the password change —
+ * goes through here, so switching endpoints buys an attacker nothing. The client is the
+ * request's address (`req.ip`: the proxy's client with TRUST_PROXY). `check` answers the
+ * account when the password is right, undefined when it is wrong.
  */
-export interface LoginRateLimits {
-  /** before the body is read: guessing many accounts from one address */
-  perIp: RequestHandler;
-  /** after the body is validated (needs `req.body.email`): guessing one account from many addresses */
-  perAccount: RequestHandler;
-}
-
-const FIFTEEN_MINUTES = 15 * 60 * 1000;
-
-function retryAfterSeconds(req: Request, windowMs: number): number {
-  const resetTime = (req as AugmentedRequest).rateLimit?.resetTime;
-  const ms = resetTime ? resetTime.getTime() - Date.now() : windowMs;
-  return Math.max(1, Math.ceil(ms / 1000));
-}
-
-/** 429 in the API's error shape (through the router's error handler) with Retry-After. */
-function tooManyAttempts(windowMs: number): Options['handler'] {
-  return (req, _res, next) => {
-    const seconds = retryAfterSeconds(req, windowMs);
-    const minutes = Math.ceil(seconds / 60);
-    next(
-      new HttpError(429, 'rate_limited', `too many sign-in attempts: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, {
-        'Retry-After': String(seconds),
-      }),
-    );
-  };
-}
-
-function submittedEmail(req: Request): string | undefined {
-  const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' && email.trim() !== '' ? normalizeEmail(email) : undefined;
-}
-
-/**
- * Only failed attempts count (a successful sign-in gives its attempt back), so a team behind
- * one NAT address can sign in all day while a guesser is stopped after a few misses. Counters
- * live in memory: each exporter replica counts on its own.
- */
-export function createLoginRateLimits(options: LoginRateLimitOptions = {}): LoginRateLimits {
-  const windowMs = options.windowMs ?? FIFTEEN_MINUTES;
-  const common = {
-    windowMs,
-    skipSuccessfulRequests: true,
-    // Retry-After comes with the error; the draft RateLimit headers would only add noise.
-    standardHeaders: false,
-    legacyHeaders: false,
-    handler: tooManyAttempts(windowMs),
-  } as const;
-  return {
-    perIp: rateLimit({ ...common, limit: options.perIp ?? 20 }),
-    perAccount: rateLimit({
-      ...common,
-      limit: options.perAccount ?? 5,
-      // Keyed by the email as typed (normalised), whether or not such an account exists, so
-      // the limiter answers the same for real and made-up emails.
-      keyGenerator: (req) => `account:${submittedEmail(req)}`,
-      skip: (req) => submittedEmail(req) === undefined,
-    }),
-  };
+export async function checkPasswordWithinLimits<T>(throttle: LoginThrottle, req: Request, email: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+  let attempt: Awaited<ReturnType<LoginThrottle['attempt']>>;
+  try {
+    attempt = await throttle.attempt(email, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  } catch (error) {
+    throw unavailable(req, error);
+  }
+  if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterMs);
+  let result: T | undefined;
+  try {
+    result = await check();
+  } catch (error) {
+    throw unavailable(req, error);
+  }
+  try {
+    await attempt.settle(result !== undefined);
+  } catch (error) {
+    // The outcome counts for little next to the answer: a lost give-back only costs one free failure.
+    req.log?.warn(errorFields(error), 'recording a sign-in outcome failed');
+  }
+  return result;
 }

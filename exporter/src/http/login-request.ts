@@ -1,8 +1,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { SignInUnavailableError, type SignIn, type SignInResult } from '../auth/sign-in.js';
+import type { AccountServices } from '../auth/account-services.js';
+import type { AccountWithCredentials } from '../auth/user-accounts.js';
 import { HttpError } from './errors.js';
-import { errorFields } from '../logger.js';
+import { checkPasswordWithinLimits } from './login-rate-limits.js';
 
 export const loginRequestSchema = z.object({
   email: z
@@ -17,26 +18,23 @@ export const loginRequestSchema = z.object({
 
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-/**
- * Validates `req.body` as {email, password} and replaces it with the normalised values (the
- * per-account rate limiter reads the email from there). Bad input is a 400.
- */
+/** Validates `req.body` as {email, password}, normalised. Bad input is a 400. */
 export function readLoginRequest(req: Request): LoginRequest {
   const parsed = loginRequestSchema.safeParse(req.body ?? {});
   if (!parsed.success) throw new HttpError(400, 'bad_request', parsed.error.issues[0]?.message ?? 'email and password are required');
-  req.body = parsed.data;
   return parsed.data;
 }
 
-/** Runs a sign-in, turning infrastructure failures into a 503 (never the password in a log). */
-export async function attemptSignIn(signIn: SignIn, req: Request, login: LoginRequest): Promise<SignInResult> {
-  try {
-    return await signIn(login.email, login.password);
-  } catch (error) {
-    if (error instanceof SignInUnavailableError) throw new HttpError(503, 'unavailable', error.message);
-    req.log?.error(errorFields(error), 'sign-in failed');
-    throw new HttpError(503, 'unavailable', 'sign-in is unavailable: database unreachable', { 'Retry-After': '5' });
-  }
+/**
+ * Checks a sign-in's email and password under the login limits: the account when they match,
+ * undefined when not (401 for the caller), 429 when rate-limited, 503 when the database is down.
+ */
+export function signInAttempt(
+  services: Pick<AccountServices, 'checkCredentials' | 'loginThrottle'>,
+  req: Request,
+  login: LoginRequest,
+): Promise<AccountWithCredentials | undefined> {
+  return checkPasswordWithinLimits(services.loginThrottle, req, login.email, () => services.checkCredentials(login.email, login.password));
 }
 
 export const INVALID_CREDENTIALS = 'invalid email or password';

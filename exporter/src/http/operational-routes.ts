@@ -3,8 +3,7 @@ import type pg from 'pg';
 import type { AggregateMetrics } from '../metrics/aggregate-metrics.js';
 import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
-import { MONITORING_ONLY, requireAccess, type Principal } from './authenticate.js';
-import type { Request } from 'express';
+import { MONITORING_ONLY, requireAccess, type Authenticate } from './authenticate.js';
 import { currentSnapshot } from './monitoring/snapshot-response.js';
 import { sendError } from './errors.js';
 
@@ -13,7 +12,7 @@ export interface OperationalRoutesOptions {
   snapshots: SnapshotService;
   aggregateMetrics: AggregateMetrics;
   exporterMetrics: ExporterMetrics;
-  authenticate: (req: Request) => Principal | undefined;
+  authenticate: Authenticate;
   metricsPublic: boolean;
 }
 

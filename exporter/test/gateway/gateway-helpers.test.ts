@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isExporterPath } from '../../src/gateway/exporter-paths.js';
 import { safeNextPath } from '../../src/gateway/redirect-target.js';
 import { isSameOrigin } from '../../src/gateway/same-origin.js';
-import { cookieHeaderWithoutSession, readSessionToken } from '../../src/gateway/session-cookie.js';
+import { cookieHeaderWithoutSession, readSessionId } from '../../src/gateway/session-cookie.js';
 
 describe('safeNextPath', () => {
   it('keeps same-site paths with their query and fragment', () => {
@@ -61,9 +61,9 @@ describe('isSameOrigin', () => {
 
 describe('session cookie helpers', () => {
   it('reads the session token and strips only the session cookie for Grafana', () => {
-    assert.equal(readSessionToken('a=1; kewhats_session=abc.def.ghi; b=2'), 'abc.def.ghi');
-    assert.equal(readSessionToken('a=1'), undefined);
-    assert.equal(readSessionToken(undefined), undefined);
+    assert.equal(readSessionId('a=1; kewhats_session=abc.def.ghi; b=2'), 'abc.def.ghi');
+    assert.equal(readSessionId('a=1'), undefined);
+    assert.equal(readSessionId(undefined), undefined);
     assert.equal(cookieHeaderWithoutSession('grafana_session=x%20y; kewhats_session=t; theme=dark'), 'grafana_session=x%20y; theme=dark');
     assert.equal(cookieHeaderWithoutSession('kewhats_session=t'), undefined);
     assert.equal(cookieHeaderWithoutSession('kewhats_session_old=t'), 'kewhats_session_old=t');

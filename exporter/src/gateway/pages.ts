@@ -1,4 +1,16 @@
 import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+
+export interface SignOutPageView {
+  /** who is signed in */
+  name: string;
+  email: string;
+  /** the session's CSRF token, for the form */
+  csrfToken: string;
+  /** a problem to show above the form */
+  error?: string;
+}
 
 export interface LoginPageView {
   /** where to go after signing in (already checked by safeNextPath) */
@@ -53,10 +65,14 @@ button:focus-visible { outline: 2px solid var(--text); outline-offset: 2px; }
 .message.error { background: rgba(241, 92, 109, .12); border: 1px solid rgba(241, 92, 109, .5); color: #ffb3bd; }
 .message.notice { background: rgba(37, 211, 102, .1); border: 1px solid rgba(37, 211, 102, .4); color: #b7f5cf; }
 footer { margin-top: 16px; text-align: center; color: var(--muted); font-size: .8rem; }
+.check { display: flex; align-items: center; gap: 10px; margin: 4px 0 8px; color: var(--text); }
+.check input { width: 18px; height: 18px; accent-color: var(--accent); }
+.alt { margin: 16px 0 0; text-align: center; }
+a { color: var(--accent); }
 `;
 
-/** Content-Security-Policy of the page: no script at all, only this exact stylesheet. */
-export const LOGIN_PAGE_CSP = [
+/** Content-Security-Policy of the gateway's pages: no script at all, only this exact stylesheet. */
+export const GATEWAY_PAGE_CSP = [
   "default-src 'none'",
   `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
   'img-src data:',
@@ -65,21 +81,23 @@ export const LOGIN_PAGE_CSP = [
   "base-uri 'none'",
 ].join('; ');
 
-/** The gateway's sign-in page: server-rendered, no JavaScript, nothing loaded from elsewhere. */
-export function renderLoginPage(view: LoginPageView): string {
-  const message = view.error
-    ? `<p class="message error" role="alert" id="form-message">${escapeHtml(view.error)}</p>`
-    : view.notice
-      ? `<p class="message notice" role="status" id="form-message">${escapeHtml(view.notice)}</p>`
-      : '';
-  const describedBy = view.error ? ' aria-describedby="form-message"' : '';
+/** Helmet's defaults plus the pages' own CSP; never cached. */
+export const gatewayPageHeaders = [
+  helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, frameguard: { action: 'deny' } }),
+  (_req: Request, res: Response, next: NextFunction) => {
+    res.set({ 'Content-Security-Policy': GATEWAY_PAGE_CSP, 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
+    next();
+  },
+];
+
+function page(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
-<title>Sign in · KeWhats Monitoring</title>
+<title>${title} · KeWhats Monitoring</title>
 <link rel="icon" href="${FAVICON}">
 <style>${STYLE}</style>
 </head>
@@ -87,9 +105,29 @@ export function renderLoginPage(view: LoginPageView): string {
 <main>
 <div class="card">
 <div class="brand">${LOGO}<div><p class="brand-name">Ke<span>Whats</span></p><p class="brand-sub">Monitoring</p></div></div>
-<h1>Sign in</h1>
+${main}
+</div>
+<footer>For KeWhats monitoring staff and administrators.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+function messageOf(view: { error?: string; notice?: string }): string {
+  if (view.error) return `<p class="message error" role="alert" id="form-message">${escapeHtml(view.error)}</p>`;
+  if (view.notice) return `<p class="message notice" role="status" id="form-message">${escapeHtml(view.notice)}</p>`;
+  return '';
+}
+
+/** The gateway's sign-in page: server-rendered, no JavaScript, nothing loaded from elsewhere. */
+export function renderLoginPage(view: LoginPageView): string {
+  const describedBy = view.error ? ' aria-describedby="form-message"' : '';
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1>
 <p class="lead">Use your KeWhats account.</p>
-${message}
+${messageOf(view)}
 <form method="post" action="/login"${describedBy}>
 <input type="hidden" name="next" value="${escapeHtml(view.next)}">
 <div class="field">
@@ -101,11 +139,25 @@ ${message}
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${view.email ? ' autofocus' : ''}>
 </div>
 <button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+/**
+ * The sign-out confirmation (GET /logout): signing out is a same-origin POST carrying the
+ * session's CSRF token, so a link or image on another site cannot sign anyone out.
+ */
+export function renderSignOutPage(view: SignOutPageView): string {
+  return page(
+    'Sign out',
+    `<h1>Sign out</h1>
+<p class="lead">Signed in as ${escapeHtml(view.name)}${view.name === view.email ? '' : ` (${escapeHtml(view.email)})`}.</p>
+${messageOf(view)}
+<form method="post" action="/logout">
+<input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}">
+<label class="check"><input type="checkbox" name="everywhere" value="1">Also sign out on my other devices</label>
+<button type="submit">Sign out</button>
 </form>
-</div>
-<footer>For KeWhats monitoring staff and administrators.</footer>
-</main>
-</body>
-</html>
-`;
+<p class="alt"><a href="/">Stay signed in</a></p>`,
+  );
 }
