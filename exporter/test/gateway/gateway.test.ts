@@ -9,16 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { startTestExporter, testKeys, type TestExporter } from '../support/test-exporter.js';
 import { createAccount, freshClientIp, type TestAccount } from '../auth/support/accounts.js';
 import { startStandInGrafana, type StandInGrafana } from './support/stand-in-grafana.js';
-
-const SESSION = 'kewhats_session';
-
-/** The session cookie set by a response, as `name=value` for a Cookie header, plus its attributes. */
-function sessionCookieOf(response: Response): { pair: string; attributes: string[] } | undefined {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION}=`));
-  if (!header) return undefined;
-  const [pair, ...attributes] = header.split(';').map((part) => part.trim());
-  return { pair: pair!, attributes };
-}
+import { isClearedCookie, SESSION_COOKIE as SESSION, sessionCookieOf, signIn } from './support/sessions.js';
 
 function claimsOf(token: string): jwt.JwtPayload {
   return jwt.decode(token) as jwt.JwtPayload;
@@ -48,11 +39,7 @@ describe('Grafana login gateway', () => {
     });
 
   /** Signs in through the gateway and returns the `kewhats_session=…` pair for a Cookie header. */
-  const sessionFor = async (account: TestAccount): Promise<string> => {
-    const response = await jsonLogin({ email: account.email, password: account.password });
-    assert.equal(response.status, 200);
-    return sessionCookieOf(response)!.pair;
-  };
+  const sessionFor = async (account: TestAccount): Promise<string> => (await signIn(exporter.url, account, { 'X-Forwarded-For': freshClientIp() })).cookie;
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${exporter.url}${path}`, { redirect: 'manual', headers });
 
@@ -110,7 +97,7 @@ describe('Grafana login gateway', () => {
   });
 
   describe('signing in', () => {
-    it('sets an HttpOnly, SameSite=Lax session cookie for the token lifetime and redirects to next', async () => {
+    it('sets an HttpOnly, SameSite=Lax cookie holding an opaque session id for the session lifetime, and redirects to next', async () => {
       const response = await formLogin({ email: monitoring.email, password: monitoring.password, next: '/d/abc?orgId=1' });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), '/d/abc?orgId=1');
@@ -120,12 +107,19 @@ describe('Grafana login gateway', () => {
       assert.ok(attributes.includes('httponly'));
       assert.ok(attributes.includes('samesite=lax'));
       assert.ok(attributes.includes('path=/'));
-      assert.ok(attributes.includes('max-age=900') || attributes.includes('max-age=899'), attributes.join('; '));
+      assert.ok(attributes.includes(`max-age=${7 * 24 * 3600}`), attributes.join('; '));
       assert.ok(!attributes.includes('secure'), 'not Secure over plain http');
-      const token = cookie.pair.slice(`${SESSION}=`.length);
-      assert.equal(jwt.decode(token, { complete: true })!.header.alg, 'RS256');
-      assert.equal(claimsOf(token).role, 'monitoring');
-      assert.equal(claimsOf(token).sub, monitoring.id);
+      // 256 random bits, base64url: no token, no claims.
+      assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(jwt.decode(cookie.value), null);
+      // The database keeps its SHA-256 only, never the id itself.
+      const { rows } = await db.pool.query(`SELECT "tokenHash", "userId" FROM "StaffSession" WHERE "tokenHash" = encode(sha256($1::bytea), 'hex')`, [
+        Buffer.from(cookie.value),
+      ]);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].userId, monitoring.id);
+      const stored = await db.pool.query(`SELECT count(*)::int AS n FROM "StaffSession" WHERE "tokenHash" = $1 OR "csrfToken" = $1`, [cookie.value]);
+      assert.equal(stored.rows[0].n, 0);
     });
 
     it('marks the cookie Secure when the request came over https through a trusted proxy', async () => {
@@ -134,14 +128,18 @@ describe('Grafana login gateway', () => {
       assert.ok(sessionCookieOf(response)!.attributes.map((a) => a.toLowerCase()).includes('secure'));
     });
 
-    it('answers the JSON variant with {expiresAt, user} and the cookie, never the token in the body', async () => {
+    it('answers the JSON variant with the session and the cookie, never the session id in the body', async () => {
+      const before = Date.now();
       const response = await jsonLogin({ email: admin.email, password: admin.password });
       assert.equal(response.status, 200);
-      const body = (await response.json()) as { expiresAt: string; user: unknown; token?: string };
-      assert.deepEqual(body.user, { id: admin.id, email: admin.email, role: 'admin' });
-      assert.equal(body.token, undefined);
-      const token = sessionCookieOf(response)!.pair.slice(`${SESSION}=`.length);
-      assert.equal(body.expiresAt, new Date(claimsOf(token).exp! * 1000).toISOString());
+      const body = (await response.json()) as { expiresAt: string; idleExpiresAt: string; user: unknown; csrfToken: string };
+      assert.deepEqual(body.user, { id: admin.id, email: admin.email, name: admin.email, role: 'admin' });
+      const cookie = sessionCookieOf(response)!;
+      assert.ok(!JSON.stringify(body).includes(cookie.value));
+      assert.match(body.csrfToken, /^[A-Za-z0-9_-]{43}$/);
+      const expiresAt = Date.parse(body.expiresAt);
+      assert.ok(expiresAt >= before + 7 * 24 * 3600_000 && expiresAt <= Date.now() + 7 * 24 * 3600_000, body.expiresAt);
+      assert.equal(Date.parse(body.idleExpiresAt) - expiresAt, 12 * 3600_000 - 7 * 24 * 3600_000);
     });
 
     it('refuses role user with a clear message on the page (403) and in JSON (403), without a cookie', async () => {
@@ -201,24 +199,28 @@ describe('Grafana login gateway', () => {
       assert.equal(own.status, 303);
     });
 
-    it('shares its rate limits with POST /api/auth/login (429 with Retry-After)', async () => {
+    it('shares its login limits with POST /api/auth/login (429 with Retry-After), and still lets a clean client in', async () => {
       const target = await createAccount(db.pool, { email: 'limited@kewhats.test', role: 'monitoring' });
+      const attacker = freshClientIp();
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const response = await fetch(`${exporter.url}/api/auth/login`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': freshClientIp() },
+          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': attacker },
           body: JSON.stringify({ email: target.email, password: 'wrong' }),
         });
         assert.equal(response.status, 401);
       }
-      const json = await jsonLogin({ email: target.email, password: target.password });
+      const json = await jsonLogin({ email: target.email, password: target.password }, { 'X-Forwarded-For': attacker });
       assert.equal(json.status, 429);
-      assert.ok(Number(json.headers.get('retry-after')) > 0);
+      const retryAfter = Number(json.headers.get('retry-after'));
+      assert.ok(retryAfter > 20 && retryAfter <= 30, `Retry-After ${retryAfter}: the first wait after 5 misses is 30 s`);
       assert.equal(((await json.json()) as { error: { code: string } }).error.code, 'rate_limited');
-      const page = await formLogin({ email: target.email, password: target.password });
+      const page = await formLogin({ email: target.email, password: target.password }, { 'X-Forwarded-For': attacker });
       assert.equal(page.status, 429);
       assert.ok(Number(page.headers.get('retry-after')) > 0);
-      assert.match(await page.text(), /role="alert"[^>]*>Too many sign-in attempts: try again in 15 minutes\./);
+      assert.match(await page.text(), /role="alert"[^>]*>Too many sign-in attempts: try again in \d+ seconds\./);
+      // The real user, from a client that has not been failing, is let in.
+      assert.equal((await formLogin({ email: target.email, password: target.password })).status, 303);
     });
   });
 
@@ -245,9 +247,8 @@ describe('Grafana login gateway', () => {
       assert.equal(grafana.requests.length, 0);
     });
 
-    it('forwards signed-in requests with the session token in X-JWT-Assertion, never the browser one', async () => {
+    it('forwards signed-in requests with a fresh access token in X-JWT-Assertion, never the browser one', async () => {
       const session = await sessionFor(monitoring);
-      const token = session.slice(`${SESSION}=`.length);
       const response = await get('/api/dashboards/uid/abc?orgId=1', {
         Cookie: `grafana_session=g123; ${session}; theme=dark`,
         'X-JWT-Assertion': 'forged.by.browser',
@@ -256,14 +257,29 @@ describe('Grafana login gateway', () => {
       assert.equal(response.status, 200);
       const seen = (await response.json()) as { url: string; headers: Record<string, string> };
       assert.equal(seen.url, '/api/dashboards/uid/abc?orgId=1');
-      assert.equal(seen.headers['x-jwt-assertion'], token);
       assert.equal(seen.headers['x_jwt_assertion'], undefined);
-      assert.equal(claimsOf(seen.headers['x-jwt-assertion']!).role, 'monitoring');
+      const token = seen.headers['x-jwt-assertion']!;
+      const claims = jwt.verify(token, testKeys().publicKey, { algorithms: ['RS256'] }) as jwt.JwtPayload;
+      assert.equal(claims.sub, monitoring.id);
+      assert.equal(claims.role, 'monitoring');
+      assert.equal(claims.email, monitoring.email);
+      assert.equal(claims.name, monitoring.email, 'no name on the account: the email stands in');
+      assert.equal(claims.exp! - claims.iat!, 900);
       // Grafana gets its own cookies but not the session cookie.
       assert.equal(seen.headers.cookie, 'grafana_session=g123; theme=dark');
       // The browser's Host is kept (Grafana compares it with Origin).
       assert.equal(seen.headers.host, new URL(exporter.url).host);
       assert.equal(grafana.requests.length, 1);
+      // The next request reuses the same token (Grafana verifies a new one only when it nears expiry).
+      const again = (await (await get('/api/search', { Cookie: session })).json()) as { headers: Record<string, string> };
+      assert.equal(again.headers['x-jwt-assertion'], token);
+    });
+
+    it("puts the account's name in the token Grafana receives", async () => {
+      const named = await createAccount(db.pool, { email: 'named@kewhats.test', role: 'monitoring' });
+      await db.pool.query(`UPDATE "User" SET "name" = 'Siti Rahayu' WHERE "id" = $1`, [named.id]);
+      const seen = (await (await get('/api/search', { Cookie: await sessionFor(named) })).json()) as { headers: Record<string, string> };
+      assert.equal((jwt.decode(seen.headers['x-jwt-assertion']!) as jwt.JwtPayload).name, 'Siti Rahayu');
     });
 
     it('forwards writes with their bodies, and admins as admins', async () => {
@@ -283,17 +299,18 @@ describe('Grafana login gateway', () => {
     it('keeps the exporter paths to itself, in any letter case', async () => {
       const session = await sessionFor(monitoring);
       const headers = { Cookie: session };
-      assert.equal((await get('/api/monitoring/users', headers)).status, 401); // the exporter wants a bearer token
-      assert.equal((await get('/API/Monitoring/users', headers)).status, 401);
+      // The session is a credential for the monitoring API and /metrics too.
+      assert.equal((await get('/api/monitoring/users', headers)).status, 200);
+      assert.equal((await get('/API/Monitoring/users', headers)).status, 200);
       assert.equal((await get('/healthz', headers)).status, 200);
-      assert.equal((await get('/metrics', headers)).status, 401);
+      assert.equal((await get('/metrics', headers)).status, 200);
       assert.equal((await fetch(`${exporter.url}/metrics`, { method: 'POST', headers })).status, 404);
-      assert.equal((await get('/api/admin/settings', headers)).status, 401);
+      assert.equal((await get('/api/admin/settings', headers)).status, 403); // admins only
       assert.equal((await get('/api/auth/keys', headers)).status, 404);
       assert.equal(grafana.requests.length, 0);
     });
 
-    it('sends expired, forged and ordinary-user sessions back to /login and clears the cookie', async () => {
+    it('sends unknown session ids (old JWT cookies, forged tokens, garbage) back to /login and clears the cookie', async () => {
       const now = Math.floor(Date.now() / 1000);
       const sign = (claims: object, key = testKeys().privateKey) => jwt.sign(claims, key, { algorithm: 'RS256' });
       const sessions = {
@@ -312,15 +329,37 @@ describe('Grafana login gateway', () => {
       assert.equal(grafana.requests.length, 0);
     });
 
-    it('/logout clears the session and redirects to /login', async () => {
-      const session = await sessionFor(monitoring);
-      const response = await get('/logout', { Cookie: session });
-      assert.equal(response.status, 302);
+    it('GET /logout only asks; the same-origin POST with the CSRF token ends the session on the server', async () => {
+      const { cookie, csrfToken } = await signIn(exporter.url, monitoring, { 'X-Forwarded-For': freshClientIp() });
+      // A cross-site link or image (a GET, whatever its Origin or Referer) signs nobody out.
+      const confirmation = await get('/logout', { Cookie: cookie, Referer: 'https://evil.example/page', Accept: 'text/html' });
+      assert.equal(confirmation.status, 200);
+      assert.equal(sessionCookieOf(confirmation), undefined);
+      const html = await confirmation.text();
+      assert.match(html, /<form method="post" action="\/logout">/);
+      assert.match(html, new RegExp(`name="_csrf" value="${csrfToken}"`));
+      assert.doesNotMatch(html, /<script/i);
+      assert.equal((await get('/d/abc', { Cookie: cookie })).status, 200, 'still signed in');
+
+      const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+        fetch(`${exporter.url}/logout`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams(body).toString(),
+        });
+      assert.equal((await post({})).status, 403, 'no CSRF token');
+      assert.equal((await post({ _csrf: csrfToken }, { Origin: 'https://evil.example' })).status, 403, 'another site');
+      assert.equal((await get('/d/abc', { Cookie: cookie })).status, 200, 'still signed in');
+
+      const response = await post({ _csrf: csrfToken }, { Origin: exporter.url });
+      assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), '/login');
-      const cleared = sessionCookieOf(response)!;
-      assert.equal(cleared.pair, `${SESSION}=`);
-      assert.ok(cleared.attributes.some((a) => /^max-age=0$/i.test(a)));
-      assert.equal(grafana.requests.length, 0);
+      assert.ok(isClearedCookie(sessionCookieOf(response)));
+      // The cookie a browser (or a thief) kept is worth nothing now.
+      const after = await get('/d/abc', { Cookie: cookie, Accept: 'text/html' });
+      assert.equal(after.status, 302);
+      assert.equal((await get('/logout', { Cookie: cookie })).headers.get('location'), '/login');
     });
   });
 
@@ -350,7 +389,8 @@ describe('Grafana login gateway', () => {
       });
       const hello = JSON.parse(await greeting) as { hello: { url: string; headers: Record<string, string> } };
       assert.equal(hello.hello.url, '/api/live/ws');
-      assert.equal(hello.hello.headers['x-jwt-assertion'], session.slice(`${SESSION}=`.length));
+      const claims = jwt.verify(hello.hello.headers['x-jwt-assertion']!, testKeys().publicKey, { algorithms: ['RS256'] }) as jwt.JwtPayload;
+      assert.equal(claims.sub, monitoring.id);
       assert.equal(hello.hello.headers.cookie, undefined);
       socket.send('ping');
       const [echo] = (await once(socket, 'message')) as [Buffer];
@@ -360,15 +400,15 @@ describe('Grafana login gateway', () => {
       await once(socket, 'close');
     });
 
-    it('cuts a websocket when the session that opened it expires', { timeout: 20_000 }, async () => {
-      const now = Math.floor(Date.now() / 1000);
-      const shortLived = jwt.sign({ sub: monitoring.id, email: monitoring.email, role: 'monitoring', exp: now + 2 }, testKeys().privateKey, {
-        algorithm: 'RS256',
-      });
-      const socket = new WebSocket(wsUrl(), { headers: { Cookie: `${SESSION}=${shortLived}` } });
+    it('cuts a websocket when the session that opened it ends', { timeout: 20_000 }, async () => {
+      const { cookie, csrfToken } = await signIn(exporter.url, monitoring, { 'X-Forwarded-For': freshClientIp() });
+      const socket = new WebSocket(wsUrl(), { headers: { Cookie: cookie } });
       const upstreamClosed = once(grafana.events, 'websocket-closed');
       await once(socket, 'message'); // the greeting: the proxy is up
-      await once(socket, 'close');
+      const closed = once(socket, 'close');
+      const logout = await fetch(`${exporter.url}/api/auth/logout`, { method: 'POST', headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken } });
+      assert.equal(logout.status, 204);
+      await closed;
       await upstreamClosed;
     });
 

@@ -31,6 +31,8 @@ export async function startTestExporter(options: {
   env?: Record<string, string>;
   config?: Partial<Config>;
   now?: () => Date;
+  /** the clock of sessions, tokens and sign-in limits (epoch ms) */
+  authClock?: () => number;
 }): Promise<TestExporter> {
   const keys = testKeys();
   const machineToken = randomBytes(24).toString('hex');
@@ -45,7 +47,7 @@ export async function startTestExporter(options: {
     ...options.env,
   });
   const config: Config = { ...base, ...options.config };
-  const exporter = await startExporter({ config, pool: options.pool, logger: pino({ level: 'silent' }), now: options.now });
+  const exporter = await startExporter({ config, pool: options.pool, logger: pino({ level: 'silent' }), now: options.now, authClock: options.authClock });
   const tokenFor = (role: Role, user: { id?: string; email?: string } = {}) =>
     signAccessToken({ id: user.id ?? `test-${role}`, email: user.email ?? `${role}@test.example`, role }, config.jwt).token;
   return {
