@@ -20,7 +20,7 @@ export interface LoginLimits {
   account: BackoffRule;
   /** longest delay of any rule */
   maxDelayMs: number;
-  /** a counter without a failure for this long starts again from zero */
+  /** a counter without a failure for this long starts again from zero (longer than maxDelayMs, so waiting it out forgets nothing) */
   windowMs: number;
 }
 
@@ -32,8 +32,12 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   accountClient: { free: 5, baseDelayMs: 30_000 },
   account: { free: 10, baseDelayMs: 5_000 },
   maxDelayMs: 15 * MINUTE,
-  windowMs: 15 * MINUTE,
+  windowMs: 60 * MINUTE,
 };
+
+// Attempts queue on each other's row locks, and parallel bursts wait for pool connections:
+// Prisma's defaults (2 s for a connection, 5 s in all) are tight on a busy or embedded database.
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 export type LoginAttempt =
   | {
@@ -112,6 +116,7 @@ export class LoginThrottle {
       const checked: CounterKind[] = clientIsClean ? ['client', 'accountClient'] : ['client', 'accountClient', 'account'];
       const waitMs = Math.max(0, ...checked.map((kind) => counters[kind].nextAttemptAt - now));
       if (waitMs > 0) return { allowed: false as const, retryAfterMs: waitMs };
+      const before = Object.fromEntries((Object.keys(keys) as CounterKind[]).map((kind) => [kind, counters[kind].nextAttemptAt])) as Record<CounterKind, number>;
       for (const kind of Object.keys(keys) as CounterKind[]) {
         const failures = counters[kind].failures + 1;
         // An attempt that waits is not refused by a counter that does not apply to it; the
@@ -121,22 +126,24 @@ export class LoginThrottle {
           UPDATE "LoginThrottle" SET "failures" = ${failures}, "lastFailureAt" = ${new Date(now)}, "nextAttemptAt" = ${new Date(nextAttemptAt)}
           WHERE "keyHash" = ${keys[kind]}`;
       }
-      return { allowed: true as const };
-    });
+      return { allowed: true as const, before };
+    }, TRANSACTION_LIMITS);
     if (!verdict.allowed) return verdict;
-    return { allowed: true, settle: (success) => (success ? this.giveBack(keys) : Promise.resolve()) };
+    return { allowed: true, settle: (success) => (success ? this.giveBack(keys, verdict.before) : Promise.resolve()) };
   }
 
-  /** A success: the attempt was no failure. This client's count for the account starts over. */
-  private async giveBack(keys: Record<CounterKind, string>): Promise<void> {
-    const now = new Date(this.clock());
+  /**
+   * A success: the attempt was no failure. Its count and the wait it added are taken back (a
+   * concurrent failure's wait may be taken back with it: one extra guess at most), and this
+   * client's count for the account starts over.
+   */
+  private async giveBack(keys: Record<CounterKind, string>, before: Record<CounterKind, number>): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.loginThrottle.deleteMany({ where: { keyHash: keys.accountClient } }),
-      ...(['client', 'account'] as const).map((kind) =>
-        this.prisma.$executeRaw`
+      ...(['client', 'account'] as const).map(
+        (kind) => this.prisma.$executeRaw`
           UPDATE "LoginThrottle"
-          SET "failures" = GREATEST("failures" - 1, 0),
-              "nextAttemptAt" = CASE WHEN "failures" - 1 < ${this.limits[kind].free} THEN LEAST("nextAttemptAt", ${now}) ELSE "nextAttemptAt" END
+          SET "failures" = GREATEST("failures" - 1, 0), "nextAttemptAt" = LEAST("nextAttemptAt", ${new Date(before[kind])})
           WHERE "keyHash" = ${keys[kind]}`,
       ),
     ]);

@@ -71,6 +71,9 @@ export function isStaffRole(role: string): boolean {
 
 const USER_AGENT_MAX = 256;
 
+// Sign-in bursts share the pool with the rest of the app: Prisma's 2 s wait for a connection is tight.
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /**
  * Server-side staff sessions in PostgreSQL ("StaffSession"). The browser holds a random id;
  * the table keeps its SHA-256. Every lookup reads the database (no cache), so an ended session,
@@ -119,7 +122,7 @@ export class StaffSessions {
             ORDER BY "createdAt" DESC, "id" DESC
             LIMIT ${this.settings.maxPerUser - 1}))`;
       return inserted;
-    });
+    }, TRANSACTION_LIMITS);
     return { secret, session: { ...session, userId: account.id, email: account.email, name: account.name, role: account.role } };
   }
 
