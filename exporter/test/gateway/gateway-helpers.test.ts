@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isExporterPath } from '../../src/gateway/exporter-paths.js';
 import { safeNextPath } from '../../src/gateway/redirect-target.js';
-import { isSameOrigin } from '../../src/gateway/same-origin.js';
+import type { IncomingMessage } from 'node:http';
+import { isSameOrigin, ownHosts } from '../../src/gateway/same-origin.js';
 import { cookieHeaderWithoutSession, readSessionId } from '../../src/gateway/session-cookie.js';
+import { isIdentityHeader } from '../../src/gateway/upstream-headers.js';
 
 describe('safeNextPath', () => {
   it('keeps same-site paths with their query and fragment', () => {
@@ -26,6 +28,11 @@ describe('safeNextPath', () => {
       '\\\\evil.example',
       '/\t/evil.example',
       '/\n/evil.example',
+      '/.//evil.example',
+      '/x/..//evil.example',
+      '/%2e%2e//evil.example',
+      '/%2E%2E/%2e//evil.example',
+      '/./login',
       'javascript:alert(1)',
       'd/relative',
       '/login',
@@ -56,6 +63,27 @@ describe('isSameOrigin', () => {
     assert.equal(isSameOrigin('null', ['monitoring.kewhats.app']), false);
     assert.equal(isSameOrigin('file://monitoring.kewhats.app', ['monitoring.kewhats.app']), false);
     assert.equal(isSameOrigin('https://monitoring.kewhats.app', [undefined]), false);
+  });
+});
+
+describe('ownHosts', () => {
+  const request = (remoteAddress: string) =>
+    ({ headers: { host: '127.0.0.1:9470', 'x-forwarded-host': 'monitoring.kewhats.app, inner' }, socket: { remoteAddress } }) as unknown as IncomingMessage;
+
+  it('adds X-Forwarded-Host only when the hop that sent it is a trusted proxy', () => {
+    assert.deepEqual(ownHosts(request('10.0.0.9'), () => false), ['127.0.0.1:9470']);
+    assert.deepEqual(ownHosts(request('10.0.0.9'), (address) => address === '10.0.0.9'), ['127.0.0.1:9470', 'monitoring.kewhats.app']);
+  });
+});
+
+describe('isIdentityHeader', () => {
+  it('drops every header that names a user to some Grafana auth method, in any spelling', () => {
+    for (const name of ['authorization', 'Proxy-Authorization', 'x-jwt-assertion', 'X_JWT_Assertion', 'x-webauth-user', 'X-WEBAUTH-GROUPS', 'x_webauth_email', 'x-grafana-org-id', 'x-grafana-id', 'x-grafana-anything', 'x-access-token', 'remote-user', 'x-forwarded-user', 'x-auth-request-email']) {
+      assert.equal(isIdentityHeader(name), true, name);
+    }
+    for (const name of ['accept', 'cookie', 'content-type', 'x-grafana-nocache', 'x-dashboard-uid', 'x-forwarded-for', 'x-forwarded-proto', 'origin']) {
+      assert.equal(isIdentityHeader(name), false, name);
+    }
   });
 });
 

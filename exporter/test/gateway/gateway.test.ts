@@ -178,7 +178,18 @@ describe('Grafana login gateway', () => {
     });
 
     it('never redirects off-site after signing in', async () => {
-      const unsafe = ['//evil.example/', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', 'http:evil.example', '/login', ''];
+      const unsafe = [
+        '//evil.example/',
+        'https://evil.example/',
+        '/\\evil.example',
+        '/\t/evil.example',
+        'http:evil.example',
+        '/.//evil.example',
+        '/x/..//evil.example',
+        '/%2e%2e//evil.example',
+        '/login',
+        '',
+      ];
       for (const next of unsafe) {
         const response = await formLogin({ email: monitoring.email, password: monitoring.password, next });
         assert.equal(response.status, 303);
@@ -197,6 +208,12 @@ describe('Grafana login gateway', () => {
       assert.equal(foreignJson.status, 403);
       const own = await formLogin({ email: monitoring.email, password: monitoring.password }, { Origin: exporter.url });
       assert.equal(own.status, 303);
+      // Behind a trusted proxy (TRUST_PROXY) the public host arrives in X-Forwarded-Host.
+      const proxied = await formLogin(
+        { email: monitoring.email, password: monitoring.password },
+        { Origin: 'https://monitoring.kewhats.example', 'X-Forwarded-Host': 'monitoring.kewhats.example' },
+      );
+      assert.equal(proxied.status, 303);
     });
 
     it('shares its login limits with POST /api/auth/login (429 with Retry-After), and still lets a clean client in', async () => {
@@ -294,6 +311,42 @@ describe('Grafana login gateway', () => {
       assert.equal(seen.method, 'POST');
       assert.deepEqual(JSON.parse(seen.body), { dashboard: { title: 'Sales' } });
       assert.equal(claimsOf(seen.headers['x-jwt-assertion']!).role, 'admin');
+    });
+
+    it('never lets an identity header forged by the browser reach Grafana', async () => {
+      const session = await sessionFor(monitoring);
+      const forged: Record<string, string> = {
+        Authorization: 'Bearer glsa_forged',
+        'Proxy-Authorization': 'Basic YWRtaW46YWRtaW4=',
+        'X-WEBAUTH-USER': 'admin',
+        'X-WEBAUTH-EMAIL': 'admin@kewhats.test',
+        'X-Webauth-Role': 'Admin',
+        'X_WEBAUTH_USER': 'admin',
+        'X-Grafana-Org-Id': '2',
+        'X-Grafana-Id': 'forged.id.token',
+        'X-Grafana-User': 'admin',
+        'X-Access-Token': 'forged.access.token',
+        'X-Api-Key': 'forged',
+        'Remote-User': 'admin',
+        'X-Remote-User': 'admin',
+        'X-Forwarded-User': 'admin',
+        'X-Forwarded-Email': 'admin@kewhats.test',
+        'X-Auth-Request-User': 'admin',
+      };
+      const response = await get('/api/user', { Cookie: session, ...forged, 'X-Grafana-NoCache': 'true', 'X-Dashboard-Uid': 'abc' });
+      const seen = (await response.json()) as { headers: Record<string, string> };
+      for (const name of Object.keys(forged)) assert.equal(seen.headers[name.toLowerCase()], undefined, name);
+      assert.equal(claimsOf(seen.headers['x-jwt-assertion']!).sub, monitoring.id);
+      // Headers that name no one pass.
+      assert.equal(seen.headers['x-grafana-nocache'], 'true');
+      assert.equal(seen.headers['x-dashboard-uid'], 'abc');
+
+      const socket = new WebSocket(`${exporter.url.replace(/^http/, 'ws')}/api/live/ws`, { headers: { Cookie: session, ...forged } });
+      const [greeting] = (await once(socket, 'message')) as [Buffer];
+      const hello = JSON.parse(String(greeting)) as { hello: { headers: Record<string, string> } };
+      for (const name of Object.keys(forged)) assert.equal(hello.hello.headers[name.toLowerCase()], undefined, `websocket ${name}`);
+      socket.close();
+      await once(socket, 'close');
     });
 
     it('keeps the exporter paths to itself, in any letter case', async () => {
@@ -478,6 +531,29 @@ describe('Grafana login gateway without TRUST_PROXY', () => {
     assert.equal(response.status, 303);
     const cookie = sessionCookieOf(response)!;
     assert.ok(!cookie.attributes.map((a) => a.toLowerCase()).includes('secure'));
+  });
+
+  it('does not believe a client-sent X-Forwarded-Host: sign-in and websocket Origin checks refuse the foreign site', async () => {
+    const forged = { Origin: 'https://evil.example', 'X-Forwarded-Host': 'evil.example' };
+    const response = await fetch(`${exporter.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...forged },
+      body: new URLSearchParams({ email: account.email, password: account.password }).toString(),
+    });
+    assert.equal(response.status, 403);
+    assert.equal(sessionCookieOf(response), undefined);
+    const { cookie } = await signIn(exporter.url, account);
+    const socket = new WebSocket(`${exporter.url.replace(/^http/, 'ws')}/api/live/ws`, { headers: { Cookie: cookie, ...forged } });
+    const status = await new Promise<number>((resolve, reject) => {
+      socket.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      socket.on('open', () => reject(new Error('the websocket opened')));
+      socket.on('error', () => {});
+    });
+    assert.equal(status, 403);
   });
 
   it('honours TRUST_PROXY given as a hop count (TRUST_PROXY=1): Secure behind https', async () => {

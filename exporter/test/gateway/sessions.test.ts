@@ -366,3 +366,60 @@ describe('staff sessions across two exporter instances', () => {
     });
   });
 });
+
+describe('staff sessions without Grafana (GRAFANA_URL unset)', () => {
+  let db: TestDatabase;
+  let exporter: TestExporter;
+  let account: TestAccount;
+
+  before(async () => {
+    db = await createTestDatabase();
+    exporter = await startTestExporter({ pool: db.pool });
+    account = await createAccount(db.pool, { email: 'console@kewhats.test', role: 'monitoring' });
+  });
+  after(async () => {
+    await exporter?.close();
+    await db?.drop();
+  });
+
+  it('serves the sign-in page, signs in to next or /, and the cookie opens the monitoring API and /metrics', async () => {
+    assert.equal((await fetch(`${exporter.url}/login`)).status, 200);
+    const form = (next?: string) =>
+      fetch(`${exporter.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: account.email, password: account.password, ...(next ? { next } : {}) }).toString(),
+      });
+    const toRoot = await form();
+    assert.equal(toRoot.status, 303);
+    assert.equal(toRoot.headers.get('location'), '/');
+    const toNext = await form('/reports?range=7d');
+    assert.equal(toNext.headers.get('location'), '/reports?range=7d');
+    const cookie = sessionCookieOf(toNext)!.pair;
+    assert.equal((await fetch(`${exporter.url}/api/monitoring/users`, { headers: { Cookie: cookie } })).status, 200);
+    assert.equal((await fetch(`${exporter.url}/metrics`, { headers: { Cookie: cookie } })).status, 200);
+    assert.equal((await fetch(`${exporter.url}/api/monitoring/users`)).status, 401);
+    // Nothing is proxied: the rest is the exporter's 404.
+    assert.equal((await fetch(`${exporter.url}/d/abc`, { headers: { Cookie: cookie } })).status, 404);
+  });
+
+  it('signs out through the confirmation page', async () => {
+    const { cookie, csrfToken } = await signIn(exporter.url, account);
+    const page = await fetch(`${exporter.url}/logout`, { headers: { Cookie: cookie } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Also sign out on my other devices/);
+    const other = await signIn(exporter.url, account);
+    const response = await fetch(`${exporter.url}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: exporter.url },
+      body: new URLSearchParams({ _csrf: csrfToken, everywhere: '1' }).toString(),
+    });
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/login');
+    for (const session of [cookie, other.cookie]) {
+      assert.equal((await fetch(`${exporter.url}/api/auth/session`, { headers: { Cookie: session } })).status, 401);
+    }
+  });
+});
