@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import jwt from 'jsonwebtoken';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
+import { startTestExporter, testKeys, type TestExporter } from '../support/test-exporter.js';
+import { ManualClock, MINUTE } from './support/sessions.js';
 import { createAccount, type TestAccount } from '../auth/support/accounts.js';
 import { startStandInGrafana, type StandInGrafana } from './support/stand-in-grafana.js';
 
@@ -34,11 +36,13 @@ describe('Grafana login gateway in a real browser', () => {
   let browser: Browser;
   let monitoring: TestAccount;
   let user: TestAccount;
+  // The exporter's session clock: the test moves it past the access-token lifetime.
+  const clock = new ManualClock();
 
   before(async () => {
     db = await createTestDatabase();
     grafana = await startStandInGrafana();
-    exporter = await startTestExporter({ pool: db.pool, env: { GRAFANA_URL: grafana.url } });
+    exporter = await startTestExporter({ pool: db.pool, env: { GRAFANA_URL: grafana.url }, authClock: clock.read });
     [monitoring, user] = await Promise.all([
       createAccount(db.pool, { email: 'noc@kewhats.test', role: 'monitoring', password: 'monitoring-pass-123' }),
       createAccount(db.pool, { email: 'shopkeeper@kewhats.test', role: 'user', password: 'user-pass-123' }),
@@ -83,7 +87,7 @@ describe('Grafana login gateway in a real browser', () => {
       assert.equal(await page.locator('#path').textContent(), '/d/sales-overview?orgId=1');
       assert.equal(await page.locator('#role').textContent(), 'monitoring');
       const assertion = (await page.locator('#assertion').textContent())!;
-      const claims = JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString('utf8')) as { role: string; sub: string };
+      const claims = JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString('utf8')) as { role: string; sub: string; iat: number };
       assert.equal(claims.role, 'monitoring');
       assert.equal(claims.sub, monitoring.id);
 
@@ -94,13 +98,32 @@ describe('Grafana login gateway in a real browser', () => {
       assert.equal(session.sameSite, 'Lax');
       assert.equal(await page.evaluate('document.cookie.includes("kewhats_session")'), false);
 
-      // Signing out returns to the sign-in page, and Grafana is closed again.
+      // An hour later (four access-token lifetimes) the open page still reloads signed in, and
+      // Grafana gets a new token, valid at that moment.
+      clock.advance(60 * MINUTE);
+      await page.reload();
+      assert.equal(new URL(page.url()).pathname, '/d/sales-overview');
+      assert.equal(await page.locator('#role').textContent(), 'monitoring');
+      const renewed = (await page.locator('#assertion').textContent())!;
+      assert.notEqual(renewed, assertion);
+      const renewedClaims = jwt.verify(renewed, testKeys().publicKey, {
+        algorithms: ['RS256'],
+        clockTimestamp: Math.floor(clock.read() / 1000),
+      }) as jwt.JwtPayload;
+      assert.equal(renewedClaims.sub, monitoring.id);
+      assert.ok(renewedClaims.iat! * 1000 > claims.iat * 1000 + 45 * MINUTE);
+
+      // Signing out asks first, then returns to the sign-in page, and Grafana is closed again.
       await page.goto(`${exporter.url}/logout`);
-      assert.equal(new URL(page.url()).pathname, '/login');
+      assert.equal(new URL(page.url()).pathname, '/logout');
+      await page.getByRole('heading', { name: 'Sign out' }).waitFor();
+      await page.screenshot({ path: `${ARTIFACTS_DIR}logout-page.png`, fullPage: true });
+      await Promise.all([page.waitForURL(`${exporter.url}/login`), page.getByRole('button', { name: 'Sign out' }).click()]);
       const seen = grafana.requests.length;
       await page.goto(`${exporter.url}/d/sales-overview`);
       assert.equal(new URL(page.url()).pathname, '/login');
       assert.equal(grafana.requests.length, seen);
+      assert.deepEqual(consoleProblems, []);
     } finally {
       await context.close();
     }
