@@ -58,6 +58,15 @@ describe('grafana.ini: login only through the gateway JWT', () => {
     assert.equal(setting('auth.jwt', 'jwk_set_file'), undefined);
   });
 
+  test('the display name comes from the `name` claim the gateway sets: no attribute path moves it or the login elsewhere', () => {
+    // Grafana's JWT client takes the user's name from the `name` claim verbatim; an attribute
+    // path (an OAuth setting) would be ignored here or, for the login and email, override the claims above.
+    for (const key of ['name_attribute_path', 'username_attribute_path', 'email_attribute_path', 'login_attribute_path']) {
+      assert.equal(setting('auth.jwt', key), undefined, key);
+    }
+    assert.match(readRepoFile('provisioning/grafana/grafana.ini'), /`name` claim/);
+  });
+
   test('expect_claims is JSON pinning the issuer and audience', () => {
     const claims = JSON.parse(setting('auth.jwt', 'expect_claims') ?? 'null') as Record<string, unknown>;
     assert.equal(typeof claims.iss, 'string');
