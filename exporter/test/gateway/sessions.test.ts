@@ -333,14 +333,18 @@ describe('staff sessions across two exporter instances', () => {
   });
 
   describe('bearer tokens from POST /api/auth/login stay stateless', () => {
-    it('outlive a sign-out-everywhere until their exp (JWT_TTL_SECONDS), then are refused', async () => {
-      const account = await staffAccount();
-      const login = await fetch(`${first.url}/api/auth/login`, {
+    const bearerLogin = async (via: TestExporter, account: TestAccount): Promise<string> => {
+      const login = await fetch(`${via.url}/api/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': freshClientIp() },
         body: JSON.stringify({ email: account.email, password: account.password }),
       });
-      const { token } = (await login.json()) as { token: string };
+      return ((await login.json()) as { token: string }).token;
+    };
+
+    it('outlive a sign-out-everywhere until their exp (JWT_TTL_SECONDS), then are refused', async () => {
+      const account = await staffAccount();
+      const token = await bearerLogin(first, account);
       assert.equal((jwt.decode(token) as jwt.JwtPayload).sid, undefined, 'no session behind it');
       assert.deepEqual(await (await apiPost(second, '/api/auth/sessions/revoke-all', { bearer: token })).json(), { revoked: 0 });
       const users = () => fetch(`${second.url}/api/monitoring/users`, { headers: { Authorization: `Bearer ${token}` } });
@@ -353,12 +357,7 @@ describe('staff sessions across two exporter instances', () => {
 
     it('but cannot change a password or end sessions once the account is no longer staff', async () => {
       const account = await staffAccount();
-      const login = await fetch(`${first.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': freshClientIp() },
-        body: JSON.stringify({ email: account.email, password: account.password }),
-      });
-      const { token } = (await login.json()) as { token: string };
+      const token = await bearerLogin(first, account);
       await db.pool.query(`UPDATE "User" SET "role" = 'user' WHERE "id" = $1`, [account.id]);
       assert.equal((await apiPost(first, '/api/auth/sessions/revoke-all', { bearer: token })).status, 403);
       const change = await apiPost(first, '/api/auth/password', { bearer: token }, { currentPassword: account.password, newPassword: 'Lantern-Wombat-Orchid-77' });
