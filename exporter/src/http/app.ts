@@ -11,6 +11,7 @@ import type { Section } from '../sections/section.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { VERSION } from '../version.js';
 import { createAccountServices } from '../auth/account-services.js';
+import { createConsoleRoutes } from '../console/console-routes.js';
 import { createGateway, type UpgradeHandler } from '../gateway/gateway.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
@@ -104,6 +105,8 @@ export function createApp(deps: AppDependencies): ExporterApp {
   const accountServices = createAccountServices({ pool: deps.pool, jwt: config.jwt });
   app.use('/api/auth', apiHeaders, createAuthRoutes(accountServices));
   app.use('/api/admin', apiHeaders, createAdminRoutes({ accounts: accountServices.accounts, authenticate }));
+  // The monitoring console (docs/console.md): at /console/, and at / unless Grafana owns it.
+  app.use(createConsoleRoutes({ serveRoot: !config.grafanaUrl }));
   const gateway = config.grafanaUrl
     ? createGateway({ grafanaUrl: config.grafanaUrl, jwt: config.jwt, ...accountServices, logger: deps.logger })
     : undefined;
