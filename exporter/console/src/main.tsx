@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { render } from 'preact';
 import './styles/console.css';
 import { App } from './ui/App.tsx';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { arc, pie, type PieArcDatum } from 'd3-shape';
 import type { CatalogueBreakdown } from '../api/catalogue.ts';
 import type { Translate } from '../i18n/i18n.ts';

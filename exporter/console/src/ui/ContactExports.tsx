@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { useRef, useState } from 'preact/hooks';
 import type { CatalogueExport } from '../api/catalogue.ts';
 import { signInUrl } from '../api/http.ts';

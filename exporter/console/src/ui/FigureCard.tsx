@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { CatalogueFigure } from '../api/catalogue.ts';
 import type { Translate } from '../i18n/i18n.ts';
 import { localized } from '../i18n/i18n.ts';

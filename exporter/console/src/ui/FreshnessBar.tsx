@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { LiveStatus } from '../data/refresh-controller.ts';
 import { REFRESH_CHOICES, type RefreshChoice } from '../data/refresh-scheduler.ts';
 import type { Translate } from '../i18n/i18n.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { GENERIC_ICON, ICON_PATHS } from '../icons/icon-paths.ts';
 
 /** A Grafana (Unicons) icon by name; names the console does not ship draw as the generic icon. */

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from '../api/http.ts';
 import { SESSION_URLS, type ActiveSession } from '../api/session.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { isContactExport, type CatalogueSection } from '../api/catalogue.ts';
 import type { SectionData } from '../data/monitoring-store.ts';
 import type { Translate } from '../i18n/i18n.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { Connection } from '../data/monitoring-store.ts';
 import type { LiveStatus } from '../data/refresh-controller.ts';
 import type { Translate } from '../i18n/i18n.ts';

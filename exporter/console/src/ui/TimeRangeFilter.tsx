@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { useState } from 'preact/hooks';
 import type { Translate } from '../i18n/i18n.ts';
 import { checkCustomRange, type CustomRangeProblem, type RangeChoice } from '../model/time-range.ts';
