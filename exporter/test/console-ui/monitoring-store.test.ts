@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CatalogueSection } from '../../console/src/api/catalogue.ts';
-import { apiErrorOf, NetworkError } from '../../console/src/api/http.ts';
 import { dataKey, MonitoringStore, type MonitoringState } from '../../console/src/data/monitoring-store.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
+import { exporterApi } from './support/exporter-api.ts';
 
 function section(name: string, path: string): CatalogueSection {
   return { name, path, position: 0, icon: 'apps', title: { en: name }, timeRange: null, figures: [], breakdowns: [] };
@@ -20,19 +20,7 @@ describe('monitoring store against a real exporter', () => {
   before(async () => {
     db = await createTestDatabase();
     exporter = await startTestExporter({ pool: db.pool });
-    // What the browser's ApiClient does, with the machine token instead of the session cookie.
-    store = new MonitoringStore({
-      async get<T>(url: string): Promise<T> {
-        let response: Response;
-        try {
-          response = await fetch(`${exporter.url}${url}`, { headers: exporter.authHeaders() });
-        } catch (error) {
-          throw new NetworkError((error as Error).message);
-        }
-        if (!response.ok) throw await apiErrorOf(response);
-        return (await response.json()) as T;
-      },
-    });
+    store = new MonitoringStore(exporterApi(exporter));
     store.subscribe((state) => seen.push(state));
   });
   after(async () => {

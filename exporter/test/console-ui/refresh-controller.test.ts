@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { CatalogueSection } from '../../console/src/api/catalogue.ts';
-import { apiErrorOf } from '../../console/src/api/http.ts';
 import type { LiveState, SnapshotEvent } from '../../console/src/data/live-stream.ts';
 import { MonitoringStore } from '../../console/src/data/monitoring-store.ts';
 import { RefreshController } from '../../console/src/data/refresh-controller.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
+import { exporterApi } from './support/exporter-api.ts';
 import { ManualClock } from './support/manual-clock.ts';
 
 const people: CatalogueSection = { name: 'people', path: '/api/monitoring/users', position: 0, icon: 'apps', title: { en: 'People' }, timeRange: null, figures: [], breakdowns: [] };
@@ -35,21 +35,9 @@ describe('refresh controller', () => {
   });
 
   function setUp() {
-    const requests: string[] = [];
-    let inFlight = 0;
-    const store = new MonitoringStore({
-      async get<T>(url: string): Promise<T> {
-        requests.push(url);
-        inFlight += 1;
-        try {
-          const response = await fetch(`${exporter.url}${url}`, { headers: exporter.authHeaders() });
-          if (!response.ok) throw await apiErrorOf(response);
-          return (await response.json()) as T;
-        } finally {
-          inFlight -= 1;
-        }
-      },
-    });
+    const api = exporterApi(exporter);
+    const { requests } = api;
+    const store = new MonitoringStore(api);
     const clock = new ManualClock();
     const live = { started: 0, stopped: 0, handlers: undefined as undefined | { onSnapshot: (event: SnapshotEvent) => void; onState: (state: LiveState) => void } };
     let signedOut = 0;
@@ -65,10 +53,10 @@ describe('refresh controller', () => {
     /** Moves the clock, then lets the requests it started finish. */
     const advance = async (ms: number) => {
       await clock.advance(ms);
-      await until(() => inFlight === 0, 'requests finish');
+      await until(() => api.inFlight() === 0, 'requests finish');
       await clock.advance(0);
     };
-    return { store, clock, controller, requests, live, advance, signedOut: () => signedOut, idle: () => until(() => inFlight === 0, 'requests finish') };
+    return { store, clock, controller, requests, live, advance, signedOut: () => signedOut, idle: () => until(() => api.inFlight() === 0, 'requests finish') };
   }
 
   it('loads the page at once and then every period', async () => {

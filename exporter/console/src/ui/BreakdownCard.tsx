@@ -45,7 +45,7 @@ function BarChart({ entries, format }: { entries: BreakdownEntry[]; format: (val
           <g key={entry.key}>
             <title>{entry.label}</title>
             <text class="bar-label" x={LABEL_WIDTH - 8} y={y + BAR_ROW / 2} text-anchor="end" dominant-baseline="central">
-              {entry.label.length > 18 ? `${entry.label.slice(0, 17)}…` : entry.label}
+              {entry.label.length > 14 ? `${entry.label.slice(0, 13)}…` : entry.label}
             </text>
             <rect class={`bar-fill ${colour(index)}`} x={LABEL_WIDTH} y={y + 6} width={width} height={BAR_ROW - 12} rx="3" />
             <text class="bar-value" x={LABEL_WIDTH + width + 6} y={y + BAR_ROW / 2} dominant-baseline="central">
