@@ -5,8 +5,8 @@ import tsPlugin from '@typescript-eslint/eslint-plugin';
 export default [
   { ignores: ['src/generated/**', 'dist/**'] },
   {
-    files: ['**/*.ts'],
-    languageOptions: { parser: tsParser, parserOptions: { ecmaVersion: 2023, sourceType: 'module' } },
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parser: tsParser, parserOptions: { ecmaVersion: 2023, sourceType: 'module', ecmaFeatures: { jsx: true } } },
     plugins: { '@typescript-eslint': tsPlugin },
     rules: {
       ...tsPlugin.configs['eslint-recommended'].overrides[0].rules,

@@ -13,6 +13,7 @@ export const EXPORTER_PATH_PREFIXES = [
   '/readyz',
   '/login',
   '/logout',
+  '/console',
 ] as const;
 
 /** Matches like Express does (case-insensitively, trailing slash optional) so the two agree. */

@@ -12,6 +12,7 @@ import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { VERSION } from '../version.js';
 import { createAccountServices } from '../auth/account-services.js';
 import { systemClock, type Clock } from '../auth/clock.js';
+import { createConsoleRoutes } from '../console/console-routes.js';
 import { createGateway, type UpgradeHandler } from '../gateway/gateway.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
@@ -121,6 +122,8 @@ export function createApp(deps: AppDependencies): ExporterApp {
 
   app.use('/api/auth', apiHeaders, createAuthRoutes({ services: accountServices, authenticate }));
   app.use('/api/admin', apiHeaders, createAdminRoutes({ accounts: accountServices.accounts, authenticate }));
+  // The monitoring console (docs/console.md): at /console/, and at / unless Grafana owns it.
+  app.use(createConsoleRoutes({ serveRoot: !config.grafanaUrl }));
   // /login and /logout always; with GRAFANA_URL also Grafana behind the session.
   const gateway = createGateway({ services: accountServices, grafanaUrl: config.grafanaUrl, trustProxy: app.get('trust proxy fn'), logger: deps.logger });
   app.use(gateway.router);
