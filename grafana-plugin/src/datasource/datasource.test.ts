@@ -439,69 +439,39 @@ describe('query: breakdown', () => {
 });
 
 describe('a section the plugin was never built with', () => {
-  const payments: CatalogueSection = {
-    name: 'payments',
-    path: '/api/monitoring/payments',
-    position: 9,
-    icon: 'credit-card',
-    title: { id: 'Pembayaran', en: 'Payments' },
-    description: { id: 'Pembayaran per status', en: 'Payments by status' },
-    timeRange: null,
-    figures: [
-      {
-        path: 'total',
-        unit: 'count',
-        label: { id: 'Total Pembayaran', en: 'Payments' },
-        description: { id: 'x', en: 'x' },
-      },
-      {
-        path: 'byStatus.paid',
-        unit: 'count',
-        label: { id: 'Pembayaran Lunas', en: 'Paid payments' },
-        description: { id: 'x', en: 'x' },
-      },
-    ],
-    breakdowns: [
-      {
-        path: 'byStatus',
-        chart: 'donut',
-        label: { id: 'Pembayaran per status', en: 'Payments by status' },
-        description: { id: 'x', en: 'x' },
-        dimension: { id: 'Status', en: 'Status' },
-        values: [
-          { key: 'paid', label: { id: 'Lunas', en: 'Paid' } },
-          { key: 'failed', label: { id: 'Gagal', en: 'Failed' } },
-        ],
-      },
-    ],
-    extras: [],
+  // The recorded webhooks section under another name: nothing of it is in the plugin's code.
+  const webhooks = sectionOf('webhooks');
+  const renamed: CatalogueSection = {
+    ...webhooks,
+    name: 'hooks-renamed',
+    path: '/api/monitoring/hooks-renamed',
+    title: { id: 'Kait', en: 'Hooks' },
+    position: 99,
   };
-  const catalogue: Catalogue = { ...CATALOGUE, sections: [...CATALOGUE.sections, payments] };
+  const catalogue: Catalogue = { ...CATALOGUE, sections: [...CATALOGUE.sections, renamed] };
   const handler: Handler = (args) => {
     if (args.path === 'catalogue') {
       return { status: 200, body: catalogue };
     }
-    if (args.path === 'payments') {
-      return {
-        status: 200,
-        body: { generatedAt: GENERATED_AT, stale: false, total: 5, byStatus: { paid: 3, failed: 2 } },
-      };
-    }
-    return fixtureHandler(args);
+    return fixtureHandler({ ...args, path: args.path === renamed.name ? 'webhooks' : args.path });
   };
 
   it('gets frames named from the catalogue', async () => {
-    const { ds } = setupGrafana(handler);
+    const { ds, backend } = setupGrafana(handler);
     const response = await ds.query(
       request([
-        { section: 'payments', shape: 'stats', language: 'id' },
-        { section: 'payments', shape: 'breakdown', language: 'en' },
+        { section: renamed.name, shape: 'stats', language: 'id' },
+        { section: renamed.name, shape: 'breakdown', language: 'en' },
       ])
     );
     expect(response.errors).toBeUndefined();
-    expect(field(response.data[0], 'byStatus.paid').config.displayNameFromDS).toBe('Pembayaran Lunas');
-    expect(field(response.data[0], 'byStatus.failed').config.displayNameFromDS).toBe('Pembayaran per status · Gagal');
-    expect(field(response.data[1], 'label').values).toEqual(['Paid', 'Failed']);
+    expect(backend.calls.map((call) => call.url)).toContain(`${PROXY_URL}${renamed.path}`);
+    for (const figure of renamed.figures) {
+      expect(field(response.data[0], figure.path).config.displayNameFromDS).toBe(figure.label.id);
+    }
+    expect(field(response.data[1], 'label').values).toEqual(
+      renamed.breakdowns[0]!.values.map((value) => value.label.en)
+    );
   });
 });
 

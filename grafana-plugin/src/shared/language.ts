@@ -24,9 +24,6 @@ export function languageOf(requested: unknown): Language {
   return isLanguage(requested) ? requested : userLanguage();
 }
 
-/** The locale numbers are written in (`1.234` in Indonesian, `1,234` in English). */
-export const LOCALES: Readonly<Record<Language, string>> = { id: 'id-ID', en: 'en-US' };
-
 /** A label's words in a language, with `{name}` placeholders filled in. */
 export function fill(label: Label, language: Language, values: Record<string, string>): string {
   return label[language].replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);

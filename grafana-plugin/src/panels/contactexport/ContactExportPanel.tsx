@@ -66,7 +66,7 @@ function errorMessage(error: unknown, language: Language): string {
   return typeof error === 'string' ? error : TEXT.unknownError[language];
 }
 
-function formatBytes(bytes: number, locale: string): string {
+function formatBytes(bytes: number, locale: string | undefined): string {
   const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   if (bytes < 1024) {
     return `${number(bytes)} B`;
@@ -175,7 +175,8 @@ export function ContactExportPanel({
   // Only the data source of the current uid (a changed uid may still be loading).
   const source = loading ? undefined : loaded?.source;
   const { catalogue, section, body, error: loadError } = loaded ?? {};
-  const locale = catalogue?.locales[language] ?? (language === 'id' ? 'id-ID' : 'en-US');
+  // The catalogue's locale of the language: `1.234` in Indonesian, `1,234` in English.
+  const locale = catalogue?.locales[language];
 
   const onDownload = useCallback(
     async (item: CatalogueExport) => {
