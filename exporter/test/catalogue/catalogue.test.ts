@@ -225,6 +225,15 @@ describe('GET /api/monitoring/catalogue', () => {
     assert.equal(await head.text(), '');
   });
 
+  test('an exporter whose sections the views could not show does not start, and says why', async () => {
+    const users = SECTIONS.find((section) => section.name === 'users')!;
+    const untranslated = changed(users, { description: { id: 'Pengguna per paket dan peran', en: '' } });
+    await assert.rejects(
+      startTestExporter({ pool: db.pool, sections: [untranslated] }),
+      /invalid monitoring sections: section "users": description has no "en" words/,
+    );
+  });
+
   test('every section path and export path of the catalogue answers 200', async () => {
     const { body } = await getJson(`${exporter.url}/api/monitoring/catalogue`, { headers: exporter.authHeaders('machine') });
     const paths = (body as Catalogue).sections.flatMap((section) => [section.path, ...section.extras.flatMap((extra) => extra.exports.map((item) => item.path))]);
