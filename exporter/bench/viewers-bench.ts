@@ -110,11 +110,8 @@ async function runViewers(databaseUrl: string, viewers: number, stats: StatsSour
     let stopped = false;
     try {
       const range = await grafanaMonthRange(exporter);
-      const paths = [
-        `/api/monitoring/dashboard?${range}`,
-        ...SECTIONS.filter((section) => section.name !== 'dashboard').map((section) => `/api/monitoring/${section.name}`),
-        '/metrics',
-      ];
+      // A viewer of a ranged section (the home dashboard) sends Grafana's month as from/to.
+      const paths = [...SECTIONS.map((section) => `/api/monitoring/${section.name}${section.timeRange ? `?${range}` : ''}`), '/metrics'];
       const counts = { requests: 0, failed: 0, latenciesMs: [] as number[] };
       const startStatements = counter.statements();
       const started = Date.now();

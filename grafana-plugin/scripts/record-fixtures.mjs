@@ -16,18 +16,8 @@ if (!baseUrl || !token) {
   process.exit(1);
 }
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
-const SECTIONS = [
-  'dashboard',
-  'users',
-  'connections',
-  'integrations',
-  'chatbots',
-  'broadcasts',
-  'contacts',
-  'webhooks',
-];
 
-// A fixed revenue range: 2026-01-01T00:00:00Z .. 2027-01-01T00:00:00Z as epoch milliseconds, like Grafana sends.
+// A fixed time range: 2026-01-01T00:00:00Z .. 2027-01-01T00:00:00Z as epoch milliseconds, like Grafana sends.
 const RANGE = { from: '1767225600000', to: '1798761600000' };
 
 // A JWT of a plain user (role "user"): the monitoring API answers 403. Defaults: the demo user.
@@ -46,12 +36,22 @@ async function userToken() {
   return (await response.json()).token;
 }
 
+// The sections come from the exporter's catalogue: every section it serves is recorded.
+const catalogueResponse = await fetch(`${baseUrl}/api/monitoring/catalogue`, { headers: { Authorization: `Bearer ${token}` } });
+if (!catalogueResponse.ok) {
+  throw new Error(`GET /api/monitoring/catalogue answered ${catalogueResponse.status}: is this a KeWhats exporter, and the token right?`);
+}
+const catalogue = await catalogueResponse.json();
+const ranged = catalogue.sections.find((section) => section.timeRange);
+const rangeQuery = (from, to) => new URLSearchParams({ [ranged.timeRange.from]: from, [ranged.timeRange.to]: to });
+
 const recordings = [
-  ...SECTIONS.map((section) => ({ name: section, path: `/api/monitoring/${section}` })),
-  { name: 'dashboard-range', path: `/api/monitoring/dashboard?${new URLSearchParams(RANGE)}` },
-  { name: 'error-400', path: `/api/monitoring/dashboard?${new URLSearchParams({ from: RANGE.to, to: RANGE.from })}` },
-  { name: 'error-401', path: '/api/monitoring/dashboard', auth: 'Bearer not-the-token' },
-  { name: 'error-403', path: '/api/monitoring/users', auth: `Bearer ${await userToken()}` },
+  { name: 'catalogue', path: '/api/monitoring/catalogue' },
+  ...catalogue.sections.map((section) => ({ name: section.name, path: section.path })),
+  { name: `${ranged.name}-range`, path: `${ranged.path}?${rangeQuery(RANGE.from, RANGE.to)}` },
+  { name: 'error-400', path: `${ranged.path}?${rangeQuery(RANGE.to, RANGE.from)}` },
+  { name: 'error-401', path: catalogue.sections[0].path, auth: 'Bearer not-the-token' },
+  { name: 'error-403', path: catalogue.sections[1].path, auth: `Bearer ${await userToken()}` },
   { name: 'error-404', path: '/api/monitoring/nope' },
 ];
 

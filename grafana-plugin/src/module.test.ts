@@ -28,14 +28,22 @@ describe('plugin modules', () => {
     expect(dataSourcePlugin.components.QueryEditor).toBe(QueryEditor);
   });
 
-  it('the panel module exports a PanelPlugin with the datasourceUid and fileNameTemplate options', () => {
+  it('the panel module exports a PanelPlugin with its data source, file name, section and language options', () => {
     expect(panelPlugin).toBeInstanceOf(PanelPlugin);
     expect(panelPlugin.panel).toBe(ContactExportPanel);
     // Grafana registers its standard option editors at start-up; the text editor is all we use.
-    standardEditorsRegistry.setInit(() => [{ id: 'text', name: 'Text', editor: () => null }]);
+    standardEditorsRegistry.setInit(() => [
+      { id: 'text', name: 'Text', editor: () => null },
+      { id: 'radio', name: 'Radio', editor: () => null },
+    ]);
     const builder = new PanelOptionsEditorBuilder<ContactExportOptions>();
     panelPlugin.getPanelOptionsSupplier()(builder, { data: [] });
     const items = Object.fromEntries(builder.getItems().map((item) => [item.path, item.defaultValue]));
-    expect(items).toEqual({ datasourceUid: 'kewhats-monitoring', fileNameTemplate: 'kewhats-{type}-{date}.csv' });
+    expect(items).toEqual({
+      datasourceUid: 'kewhats-monitoring',
+      fileNameTemplate: 'kewhats-{type}-{date}.csv',
+      section: '',
+      language: '',
+    });
   });
 });

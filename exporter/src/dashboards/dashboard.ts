@@ -1,9 +1,9 @@
 import { DEFAULT_CURRENCY, DEFAULT_REPORT_TIMEZONE } from '../config.js';
+import { LANGUAGES, type Label, type Language } from '../sections/presentation.js';
 import type { Section } from '../sections/section.js';
 import { DASHBOARD_TAG, SCHEMA_VERSION, type Dashboard, type DashboardLink, type Panel } from './grafana.js';
 import { layoutBand, type PanelSize } from './layout.js';
-import { breakdownPanel, extraPanels, figurePanel, lastUpdatedPanel, trendPanel, type PanelBody } from './panels.js';
-import { sectionTrends } from './trends.js';
+import { breakdownPanel, extraPanel, figurePanel, lastUpdatedPanel, trendPanel, type PanelBody, type PanelContext } from './panels.js';
 
 export interface DashboardOptions {
   /** The platform currency (exporter env CURRENCY) for the money units. */
@@ -21,39 +21,44 @@ export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = { currency: DEFAULT_C
 const STAT_SIZE: PanelSize = { w: 4, h: 4 };
 const CHART_SIZE: PanelSize = { w: 12, h: 9 };
 
+const GENERATED_NOTE: Label = {
+  id: 'Dibuat dari definisi bagian exporter (exporter/src/sections); ubah definisinya, bukan berkas ini.',
+  en: "Generated from the exporter's section definitions (exporter/src/sections); edit those, not this file.",
+};
+
+/** The same uid in every language: Grafana loads one language's set (DASHBOARD_LANGUAGE). */
 export function dashboardUid(section: Section): string {
   return `kewhats-${section.name}`;
 }
 
-/** `dashboard.json` for the home section (named "dashboard"), `<name>.json` for the others. */
-export function dashboardFileName(section: Section): string {
-  return `${section.name}.json`;
+/** `<language>/<name>.json`: one folder per language, `dashboard.json` the home in each. */
+export function dashboardFileName(section: Section, language: Language): string {
+  return `${language}/${section.name}.json`;
 }
 
-export function dashboardTitle(section: Section): string {
-  return `KeWhats · ${section.title}`;
+export function dashboardTitle(section: Section, language: Language): string {
+  return `KeWhats · ${section.title[language]}`;
 }
 
 /**
- * A section with a money figure shows revenue, which follows the dashboard's time range; it opens
- * on the current month ("this month" in Grafana), the API's default revenue range. The
- * others open on the last 6 hours of their Prometheus trends.
+ * A section with a time range (revenue) follows the dashboard's time range and opens on its
+ * default, the current month ("this month" in Grafana). The others open on the last 6 hours of
+ * their Prometheus trends.
  */
 function defaultTimeRange(section: Section): { from: string; to: string } {
-  const followsRange = section.figures.some((figure) => figure.unit === 'currency');
-  return followsRange ? { from: 'now/M', to: 'now/M' } : { from: 'now-6h', to: 'now' };
+  return section.timeRange?.default === 'currentMonth' ? { from: 'now/M', to: 'now/M' } : { from: 'now-6h', to: 'now' };
 }
 
 /**
  * Explicit links to every section's dashboard in sidebar order (a tag-based link list would sort
  * them by title). Plain /d/<uid> URLs, so the navigation works outside the app plugin too.
  */
-function navigationLinks(sections: readonly Section[]): DashboardLink[] {
+function navigationLinks(sections: readonly Section[], language: Language): DashboardLink[] {
   return sections.map((section) => ({
-    title: section.title,
+    title: section.title[language],
     type: 'link',
     url: `/d/${dashboardUid(section)}`,
-    tooltip: dashboardTitle(section),
+    tooltip: dashboardTitle(section, language),
     icon: 'dashboard',
     tags: [],
     asDropdown: false,
@@ -66,15 +71,15 @@ function navigationLinks(sections: readonly Section[]): DashboardLink[] {
 
 /**
  * The panels in reading order: snapshot age and figure cards, then the breakdown charts, the
- * Prometheus trends and any section-specific panels. Ids follow that order from 1, positions
+ * Prometheus trends and the section's extra panels. Ids follow that order from 1, positions
  * come from the layout alone: the same section always gives the same JSON.
  */
-function sectionPanels(section: Section, options: DashboardOptions): Panel[] {
-  const cards = [lastUpdatedPanel(section), ...section.figures.map((figure) => figurePanel(section, figure, options.currency))];
+function sectionPanels(section: Section, context: PanelContext): Panel[] {
+  const cards = [lastUpdatedPanel(section, context), ...section.figures.map((figure) => figurePanel(section, figure, context))];
   const charts = [
-    ...section.breakdowns.map((breakdown) => breakdownPanel(section, breakdown)),
-    ...sectionTrends(section).map((trend) => trendPanel(trend, options.currency)),
-    ...extraPanels(section),
+    ...section.breakdowns.map((breakdown) => breakdownPanel(section, breakdown, context)),
+    ...section.trends.map((trend) => trendPanel(trend, context)),
+    ...(section.extras ?? []).map((extra) => extraPanel(section, extra, context)),
   ];
   const cardBand = layoutBand(cards.length, STAT_SIZE, 0);
   const chartBand = layoutBand(charts.length, CHART_SIZE, cardBand.bottom);
@@ -83,16 +88,17 @@ function sectionPanels(section: Section, options: DashboardOptions): Panel[] {
   return [...place(cards, cardBand.positions, 1), ...place(charts, chartBand.positions, cards.length + 1)];
 }
 
-/** The Grafana dashboard of one section. `sections` are all sections, for the navigation links. */
+/** The Grafana dashboard of one section in one language. `sections` are all sections, for the navigation links. */
 export function buildDashboard(
   section: Section,
   sections: readonly Section[],
+  language: Language,
   options: DashboardOptions = DEFAULT_DASHBOARD_OPTIONS,
 ): Dashboard {
   return {
     uid: dashboardUid(section),
-    title: dashboardTitle(section),
-    description: `KeWhats Monitoring: ${section.title}. Generated from the exporter's section definitions (exporter/src/dashboards); edit the generator, not this file.`,
+    title: dashboardTitle(section, language),
+    description: `KeWhats Monitoring: ${section.description[language]}. ${GENERATED_NOTE[language]}`,
     tags: [DASHBOARD_TAG],
     style: 'dark',
     timezone: options.timeZone,
@@ -105,15 +111,17 @@ export function buildDashboard(
     timepicker: {},
     annotations: { list: [] },
     templating: { list: [] },
-    links: navigationLinks(sections),
-    panels: sectionPanels(section, options),
+    links: navigationLinks(sections, language),
+    panels: sectionPanels(section, { language, currency: options.currency }),
     schemaVersion: SCHEMA_VERSION,
     version: 1,
   };
 }
 
 export interface GeneratedDashboard {
+  /** Relative to the dashboards folder: `<language>/<name>.json`. */
   fileName: string;
+  language: Language;
   dashboard: Dashboard;
   /** The file content: what is committed and what Grafana loads. */
   json: string;
@@ -124,13 +132,17 @@ export function renderDashboard(dashboard: Dashboard): string {
   return `${JSON.stringify(dashboard, null, 2)}\n`;
 }
 
-/** One dashboard per section, in sidebar order. */
+/** One dashboard per section and language, in sidebar order within each language. */
 export function generateDashboards(
   sections: readonly Section[],
   options: DashboardOptions = DEFAULT_DASHBOARD_OPTIONS,
+  languages: readonly Language[] = LANGUAGES,
 ): GeneratedDashboard[] {
-  return sections.map((section) => {
-    const dashboard = buildDashboard(section, sections, options);
-    return { fileName: dashboardFileName(section), dashboard, json: renderDashboard(dashboard) };
-  });
+  const ordered = [...sections].sort((a, b) => a.position - b.position);
+  return languages.flatMap((language) =>
+    ordered.map((section) => {
+      const dashboard = buildDashboard(section, ordered, language, options);
+      return { fileName: dashboardFileName(section, language), language, dashboard, json: renderDashboard(dashboard) };
+    }),
+  );
 }

@@ -1,3 +1,5 @@
+import type { Language } from '../sections/presentation.js';
+
 /**
  * The slice of Grafana's dashboard JSON model (schemaVersion 41, Grafana 12/13) that the
  * generated dashboards use. Only what we emit is typed: this is an output format, not a parser.
@@ -31,6 +33,8 @@ export interface KeWhatsQuery {
   section: string;
   shape: 'stats' | 'breakdown';
   field?: string;
+  /** The language of the frame's display names: the dashboard's, whatever the viewer's Grafana language. */
+  language: Language;
 }
 
 export interface PrometheusQuery {
@@ -52,6 +56,12 @@ export interface GridPos {
   h: number;
 }
 
+/** A field override: a matcher and the properties it sets (Grafana's FieldConfigSource.overrides). */
+export interface FieldOverride {
+  matcher: { id: 'byName'; options: string };
+  properties: Array<{ id: 'displayName'; value: string }>;
+}
+
 export interface ThresholdStep {
   color: string;
   value: number | null;
@@ -67,7 +77,7 @@ export interface Panel {
   targets?: Query[];
   fieldConfig?: {
     defaults: Record<string, unknown>;
-    overrides: unknown[];
+    overrides: FieldOverride[];
   };
   options?: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import type { FigureUnit } from '../sections/section.js';
+import type { TrendUnit } from '../sections/presentation.js';
 
 /**
  * Grafana's built-in currency units for the platform currencies we expect (IDR is the default).
@@ -22,7 +22,14 @@ export function currencyUnit(currency: string): string {
   return GRAFANA_CURRENCY_UNITS[code] ?? `currency:${code} `;
 }
 
-/** The Grafana unit of a section figure. */
-export function figureUnit(unit: FigureUnit | undefined, currency: string): string {
-  return unit === 'currency' ? currencyUnit(currency) : 'short';
+/** The Grafana unit of a trend's axis (scaled: "Rp29.2M", "1.5 K", "3 req/s"). */
+export function trendUnit(unit: TrendUnit, currency: string): string {
+  switch (unit) {
+    case 'currency':
+      return currencyUnit(currency);
+    case 'requestsPerSecond':
+      return 'reqps';
+    case 'count':
+      return 'short';
+  }
 }

@@ -1,8 +1,16 @@
 import { BroadcastStatus } from '../generated/prisma/enums.js';
+import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
 
 const STATUSES = Object.values(BroadcastStatus);
 const COLUMNS = ['total', ...STATUSES] as const;
+
+const STATUS_LABELS: Record<BroadcastStatus, Label> = {
+  pending: { id: 'Menunggu', en: 'Pending' },
+  running: { id: 'Berjalan', en: 'Running' },
+  completed: { id: 'Selesai', en: 'Completed' },
+  failed: { id: 'Gagal', en: 'Failed' },
+};
 
 export const broadcastCountsQuery: TableQuery<Record<(typeof COLUMNS)[number], number>> = {
   table: 'Broadcast',
@@ -14,7 +22,6 @@ export const broadcastCountsQuery: TableQuery<Record<(typeof COLUMNS)[number], n
 
 export const broadcastsSection = defineSection({
   name: 'broadcasts',
-  title: 'Broadcasts',
   tables: { broadcasts: broadcastCountsQuery },
   toJson: ({ broadcasts }) => ({ ...broadcasts }),
   metrics: [
@@ -26,9 +33,45 @@ export const broadcastsSection = defineSection({
       samples: ({ broadcasts }) => STATUSES.map((status) => ({ labels: { status }, value: broadcasts[status] })),
     },
   ],
+  title: { id: 'Broadcast', en: 'Broadcasts' },
+  description: { id: 'Broadcast per status', en: 'Broadcasts by status' },
+  icon: 'rss',
+  position: 6,
   figures: [
-    { path: 'total', title: 'Broadcasts' },
-    ...STATUSES.map((status) => ({ path: status, title: status[0]!.toUpperCase() + status.slice(1) })),
+    {
+      path: 'total',
+      label: { id: 'Total Broadcast', en: 'Broadcasts' },
+      description: { id: 'Semua broadcast dari setiap status.', en: 'Every broadcast, of every status.' },
+    },
+    ...STATUSES.map((status) => ({
+      path: status,
+      label: { id: `Broadcast ${STATUS_LABELS[status].id}`, en: `${STATUS_LABELS[status].en} broadcasts` },
+      description: {
+        id: `Broadcast dengan status ${STATUS_LABELS[status].id.toLowerCase()}.`,
+        en: `Broadcasts with status ${STATUS_LABELS[status].en.toLowerCase()}.`,
+      },
+    })),
   ],
-  breakdowns: [{ title: 'Broadcasts by status', chart: 'bar' }],
+  breakdowns: [
+    {
+      path: '',
+      chart: 'bar',
+      label: { id: 'Broadcast per status', en: 'Broadcasts by status' },
+      description: { id: 'Broadcast menurut status.', en: 'Broadcasts by status.' },
+      dimension: { id: 'Status', en: 'Status' },
+      values: valueLabels(STATUSES, STATUS_LABELS),
+    },
+  ],
+  trends: [
+    {
+      label: { id: 'Broadcast per status dari waktu ke waktu', en: 'Broadcasts by status over time' },
+      description: {
+        id: 'Broadcast per status dari waktu ke waktu (tidak bertumpuk, agar garis "gagal" yang naik terlihat).',
+        en: 'Broadcasts per status over time (not stacked, so a growing "failed" line stands out).',
+      },
+      unit: 'count',
+      stacked: false,
+      queries: [{ expr: 'sum by (status) (kewhats_broadcasts)', legend: '{{status}}', values: valueLabels(STATUSES, STATUS_LABELS) }],
+    },
+  ],
 });

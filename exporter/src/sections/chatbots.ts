@@ -1,7 +1,17 @@
+import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
 
 /** A session is active while open and touched within this window (inclusive at its edge). */
 export const CHATBOT_SESSION_ACTIVE_MINUTES = 30;
+
+const STATUSES = ['active', 'inactive'] as const;
+
+const STATUS_LABELS: Record<(typeof STATUSES)[number], Label> = {
+  active: { id: 'Aktif', en: 'Active' },
+  inactive: { id: 'Nonaktif', en: 'Inactive' },
+};
+
+const ACTIVE_SESSIONS: Label = { id: 'Session Aktif', en: 'Active sessions' };
 
 export const chatbotCountsQuery: TableQuery<{ total: number; active: number }> = {
   table: 'Chatbot',
@@ -20,7 +30,6 @@ export const activeChatbotSessionsQuery: TableQuery<{ active: number }> = {
 
 export const chatbotsSection = defineSection({
   name: 'chatbots',
-  title: 'Chatbots',
   tables: { chatbots: chatbotCountsQuery, sessions: activeChatbotSessionsQuery },
   toJson: ({ chatbots, sessions }) => ({
     total: chatbots.total,
@@ -45,10 +54,51 @@ export const chatbotsSection = defineSection({
       samples: ({ sessions }) => [{ value: sessions.active }],
     },
   ],
+  title: { id: 'Chatbot', en: 'Chatbots' },
+  description: { id: 'Chatbot dan sesi aktif', en: 'Chatbots and active sessions' },
+  icon: 'comment-alt',
+  position: 5,
   figures: [
-    { path: 'total', title: 'Chatbots' },
-    { path: 'active', title: 'Active chatbots' },
-    { path: 'activeSessions', title: 'Active sessions' },
+    {
+      path: 'total',
+      label: { id: 'Total Chatbot', en: 'Chatbots' },
+      description: { id: 'Semua chatbot, aktif maupun nonaktif.', en: 'Every chatbot, active or not.' },
+    },
+    {
+      path: 'active',
+      label: { id: 'Chatbot Aktif', en: 'Active chatbots' },
+      description: { id: 'Chatbot yang sedang aktif.', en: 'Chatbots switched on.' },
+    },
+    {
+      path: 'activeSessions',
+      label: ACTIVE_SESSIONS,
+      description: {
+        id: `Percakapan chatbot yang masih terbuka dengan aktivitas dalam ${CHATBOT_SESSION_ACTIVE_MINUTES} menit terakhir.`,
+        en: `Chatbot conversations still open with activity in the last ${CHATBOT_SESSION_ACTIVE_MINUTES} minutes.`,
+      },
+    },
   ],
   breakdowns: [],
+  trends: [
+    {
+      label: { id: 'Session chatbot aktif dari waktu ke waktu', en: 'Active chatbot sessions over time' },
+      description: {
+        id: `Percakapan chatbot yang masih terbuka dengan aktivitas dalam ${CHATBOT_SESSION_ACTIVE_MINUTES} menit terakhir.`,
+        en: `Chatbot conversations still open with activity in the last ${CHATBOT_SESSION_ACTIVE_MINUTES} minutes.`,
+      },
+      unit: 'count',
+      stacked: false,
+      queries: [{ expr: 'sum(kewhats_chatbot_sessions_active)', legend: ACTIVE_SESSIONS }],
+    },
+    {
+      label: { id: 'Chatbot per status dari waktu ke waktu', en: 'Chatbots by status over time' },
+      description: {
+        id: 'Chatbot aktif dan nonaktif, bertumpuk: garis teratas adalah totalnya.',
+        en: 'Chatbots active and inactive, stacked: the top line is the total.',
+      },
+      unit: 'count',
+      stacked: true,
+      queries: [{ expr: 'sum by (status) (kewhats_chatbots)', legend: '{{status}}', values: valueLabels(STATUSES, STATUS_LABELS) }],
+    },
+  ],
 });

@@ -1,3 +1,4 @@
+import type { ValueLabel } from './presentation.js';
 import { defineSection, type TableQuery } from './section.js';
 
 /**
@@ -7,6 +8,21 @@ import { defineSection, type TableQuery } from './section.js';
  */
 export const MAX_NAMED_INTEGRATION_TYPES = 30;
 export const OTHER_INTEGRATION_TYPE = 'other';
+
+/**
+ * Words for the integration types the platform offers, in display order; "other" (the types beyond
+ * the named ones) last. A type the data has without words here is shown as it is, after these.
+ */
+const INTEGRATION_TYPES: readonly ValueLabel[] = [
+  { key: 'telegram', label: { id: 'Telegram', en: 'Telegram' } },
+  { key: 'discord', label: { id: 'Discord', en: 'Discord' } },
+  { key: 'slack', label: { id: 'Slack', en: 'Slack' } },
+  { key: 'email', label: { id: 'Email', en: 'Email' } },
+  { key: 'sms', label: { id: 'SMS', en: 'SMS' } },
+  { key: 'zapier', label: { id: 'Zapier', en: 'Zapier' } },
+  { key: 'n8n', label: { id: 'n8n', en: 'n8n' } },
+  { key: OTHER_INTEGRATION_TYPE, label: { id: 'Lainnya', en: 'Other' } },
+];
 
 export interface IntegrationCounts {
   total: number;
@@ -33,7 +49,6 @@ export const integrationCountsQuery: TableQuery<IntegrationCounts> = {
 
 export const integrationsSection = defineSection({
   name: 'integrations',
-  title: 'Integrations',
   tables: { integrations: integrationCountsQuery },
   toJson: ({ integrations }) => ({ total: integrations.total, byType: integrations.byType }),
   metrics: [
@@ -46,6 +61,40 @@ export const integrationsSection = defineSection({
         Object.entries(integrations.byType).map(([type, value]) => ({ labels: { type }, value })),
     },
   ],
-  figures: [{ path: 'total', title: 'Integrations' }],
-  breakdowns: [{ field: 'byType', title: 'Integrations by type', chart: 'bar' }],
+  title: { id: 'Integrasi', en: 'Integrations' },
+  description: { id: 'Integrasi per jenis', en: 'Integrations by type' },
+  icon: 'plug',
+  position: 4,
+  figures: [
+    {
+      path: 'total',
+      label: { id: 'Total Integrasi', en: 'Integrations' },
+      description: { id: 'Semua integrasi dari setiap jenis.', en: 'Every integration, of every type.' },
+    },
+  ],
+  breakdowns: [
+    {
+      path: 'byType',
+      chart: 'bar',
+      label: { id: 'Integrasi per jenis', en: 'Integrations by type' },
+      description: {
+        id: `Integrasi per jenis: ${MAX_NAMED_INTEGRATION_TYPES} jenis terbanyak, sisanya sebagai "lainnya".`,
+        en: `Integrations per type: the ${MAX_NAMED_INTEGRATION_TYPES} most common types, the rest as "other".`,
+      },
+      dimension: { id: 'Jenis', en: 'Type' },
+      values: INTEGRATION_TYPES,
+    },
+  ],
+  trends: [
+    {
+      label: { id: 'Integrasi per jenis dari waktu ke waktu', en: 'Integrations by type over time' },
+      description: {
+        id: 'Integrasi per jenis (jenis terbanyak; sisanya sebagai "lainnya"), bertumpuk: garis teratas adalah totalnya.',
+        en: 'Integrations per type (the most common types; the rest as "other"), stacked: the top line is the total.',
+      },
+      unit: 'count',
+      stacked: true,
+      queries: [{ expr: 'sum by (type) (kewhats_integrations)', legend: '{{type}}', values: INTEGRATION_TYPES }],
+    },
+  ],
 });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Breakdown, Figure, Label, SectionExtra, TimeRange, Trend } from './presentation.js';
 
 /** What every aggregate query may depend on: one clock and the platform settings per refresh. */
 export interface AggregateContext {
@@ -36,39 +37,44 @@ export interface MetricDefinition<Results> {
   samples: (results: Results, context: AggregateContext) => MetricSample[];
 }
 
-export type FigureUnit = 'count' | 'currency';
-
-/** A single number of a section: a stat card on its dashboard. `path` is its place in the JSON. */
-export interface Figure {
-  path: string;
-  title: string;
-  unit?: FigureUnit;
-}
-
-/** A count map of a section, drawn as a chart (`field` empty: the top-level counts but `total`). */
-export interface Breakdown {
-  field?: string;
-  title: string;
-  chart: 'pie' | 'donut' | 'bar';
-}
-
 export interface Section<Tables extends Record<string, TableQuery<unknown>> = Record<string, TableQuery<unknown>>, Json = unknown> {
-  /** URL segment of /api/monitoring/<name> and the data source's section id. */
+  /** URL segment of /api/monitoring/<name>, the dashboard uid `kewhats-<name>` and the data source's section. */
   name: string;
-  /** Sidebar and dashboard title. */
-  title: string;
   tables: Tables;
   toJson: (results: TableResults<Tables>, context: AggregateContext) => Json;
   metrics: Array<MetricDefinition<TableResults<Tables>>>;
-  figures: Figure[];
-  breakdowns: Breakdown[];
+
+  // What the views show of it (presentation.ts): the catalogue, the dashboards and the plugin read these.
+  title: Label;
+  description: Label;
+  /** A Grafana icon name (the sidebar, the dashboards and the console use it as is). */
+  icon: string;
+  /** Sidebar order: sections are listed by ascending position. */
+  position: number;
+  figures: readonly Figure[];
+  breakdowns: readonly Breakdown[];
+  trends: readonly Trend[];
+  extras?: readonly SectionExtra[];
+  /** Set when the section's figures follow a `from`/`to` range (the home dashboard's revenue). */
+  timeRange?: TimeRange<Json>;
 }
 
-/** Identity function that lets TypeScript infer a section's table results from its queries. */
+const DEFINED = new WeakSet<object>();
+
+/**
+ * Declares a section: TypeScript infers its table results from its queries, and the section list
+ * (sections/index.ts) recognises it among a module's exports.
+ */
 export function defineSection<Tables extends Record<string, TableQuery<unknown>>, Json>(
   section: Section<Tables, Json>,
 ): Section<Tables, Json> {
+  DEFINED.add(section);
   return section;
+}
+
+/** Whether a value is a section made by defineSection. */
+export function isSection(value: unknown): value is Section {
+  return typeof value === 'object' && value !== null && DEFINED.has(value);
 }
 
 export async function runTableQuery<Result>(

@@ -1,8 +1,22 @@
 import { Plan, Role } from '../generated/prisma/enums.js';
+import { valueLabels, type Label } from './presentation.js';
 import { countsByValue, defineSection, type TableQuery } from './section.js';
 
 export const PLANS = Object.values(Plan);
 export const ROLES = Object.values(Role);
+
+const PLAN_LABELS: Record<Plan, Label> = {
+  free: { id: 'Gratis', en: 'Free' },
+  pro: { id: 'Pro', en: 'Pro' },
+  enterprise: { id: 'Enterprise', en: 'Enterprise' },
+  unlimited: { id: 'Tanpa Batas', en: 'Unlimited' },
+};
+
+const ROLE_LABELS: Record<Role, Label> = {
+  user: { id: 'Pengguna', en: 'User' },
+  admin: { id: 'Admin', en: 'Admin' },
+  monitoring: { id: 'Monitoring', en: 'Monitoring' },
+};
 
 export interface UserCounts {
   /** count per (plan, role): the one grouping every user figure derives from */
@@ -24,7 +38,6 @@ export function totalUsers(counts: UserCounts): number {
 
 export const usersSection = defineSection({
   name: 'users',
-  title: 'Users',
   tables: { users: userCountsQuery },
   toJson: ({ users }) => ({
     total: totalUsers(users),
@@ -47,13 +60,62 @@ export const usersSection = defineSection({
         ),
     },
   ],
+  title: { id: 'Pengguna', en: 'Users' },
+  description: { id: 'Pengguna per paket dan peran', en: 'Users by plan and role' },
+  icon: 'users-alt',
+  position: 2,
   figures: [
-    { path: 'total', title: 'Total users' },
-    ...PLANS.map((plan) => ({ path: `byPlan.${plan}`, title: `Plan ${plan}` })),
-    ...ROLES.map((role) => ({ path: `byRole.${role}`, title: `Role ${role}` })),
+    {
+      path: 'total',
+      label: { id: 'Total User Terdaftar', en: 'Registered users' },
+      description: { id: 'Semua akun platform, dari setiap paket dan peran.', en: 'Every platform account, of every plan and role.' },
+    },
+    ...PLANS.map((plan) => ({
+      path: `byPlan.${plan}`,
+      label: { id: `Pengguna Paket ${PLAN_LABELS[plan].id}`, en: `Users on the ${PLAN_LABELS[plan].en} plan` },
+      description: { id: `Akun dengan paket ${PLAN_LABELS[plan].id}.`, en: `Accounts on the ${PLAN_LABELS[plan].en} plan.` },
+    })),
+    ...ROLES.map((role) => ({
+      path: `byRole.${role}`,
+      label: { id: `Pengguna Berperan ${ROLE_LABELS[role].id}`, en: `Users with the ${ROLE_LABELS[role].en} role` },
+      description: { id: `Akun dengan peran ${ROLE_LABELS[role].id}.`, en: `Accounts with the ${ROLE_LABELS[role].en} role.` },
+    })),
   ],
   breakdowns: [
-    { field: 'byPlan', title: 'Users by plan', chart: 'pie' },
-    { field: 'byRole', title: 'Users by role', chart: 'bar' },
+    {
+      path: 'byPlan',
+      chart: 'pie',
+      label: { id: 'Pengguna per paket', en: 'Users by plan' },
+      description: { id: 'Pembagian akun menurut paket langganan.', en: 'Accounts split by subscription plan.' },
+      dimension: { id: 'Paket', en: 'Plan' },
+      values: valueLabels(PLANS, PLAN_LABELS),
+    },
+    {
+      path: 'byRole',
+      chart: 'bar',
+      label: { id: 'Pengguna per peran', en: 'Users by role' },
+      description: { id: 'Pembagian akun menurut peran.', en: 'Accounts split by role.' },
+      dimension: { id: 'Peran', en: 'Role' },
+      values: valueLabels(ROLES, ROLE_LABELS),
+    },
+  ],
+  trends: [
+    {
+      label: { id: 'Pengguna per paket dari waktu ke waktu', en: 'Users by plan over time' },
+      description: {
+        id: 'Pengguna terdaftar per paket, bertumpuk: garis teratas adalah totalnya.',
+        en: 'Registered users per plan, stacked: the top line is the total.',
+      },
+      unit: 'count',
+      stacked: true,
+      queries: [{ expr: 'sum by (plan) (kewhats_users)', legend: '{{plan}}', values: valueLabels(PLANS, PLAN_LABELS) }],
+    },
+    {
+      label: { id: 'Pengguna per peran dari waktu ke waktu', en: 'Users by role over time' },
+      description: { id: 'Pengguna terdaftar per peran.', en: 'Registered users per role.' },
+      unit: 'count',
+      stacked: false,
+      queries: [{ expr: 'sum by (role) (kewhats_users)', legend: '{{role}}', values: valueLabels(ROLES, ROLE_LABELS) }],
+    },
   ],
 });

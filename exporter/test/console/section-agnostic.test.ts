@@ -26,18 +26,19 @@ function literalsOf(source: string): string[] {
 }
 
 /**
- * Names a section defines: its name and title, its breakdowns' fields and titles, its figures'
+ * Names a section defines: its name and title, its breakdowns' paths and labels, its figures'
  * dotted paths. (A one-word figure path such as `connected` is an ordinary word: the next test
  * catches those as lists.)
  */
 function sectionNames(): Set<string> {
   const names = new Set<string>();
   for (const section of SECTIONS) {
-    names.add(section.name).add(section.title);
+    names.add(section.name);
+    for (const title of Object.values(section.title)) names.add(title);
     for (const figure of section.figures) if (figure.path.includes('.')) names.add(figure.path);
     for (const breakdown of section.breakdowns) {
-      names.add(breakdown.title);
-      if (breakdown.field) names.add(breakdown.field);
+      for (const label of Object.values(breakdown.label)) names.add(label);
+      if (breakdown.path) names.add(breakdown.path);
     }
   }
   for (const word of CATALOGUE_RULE_WORDS) names.delete(word);

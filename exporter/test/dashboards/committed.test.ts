@@ -3,7 +3,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { DASHBOARDS_DIR, generateDashboards, KEWHATS, PROMETHEUS, type Dashboard, type DataSourceRef } from '../../src/dashboards/index.js';
+import {
+  APP_PLUGIN_DIR,
+  DASHBOARDS_DIR,
+  generateAppPluginJson,
+  generateDashboards,
+  KEWHATS,
+  listJsonFiles,
+  PROMETHEUS,
+  type Dashboard,
+  type DataSourceRef,
+} from '../../src/dashboards/index.js';
+import { LANGUAGES } from '../../src/sections/presentation.js';
 import { SECTIONS } from '../../src/sections/index.js';
 import { keWhatsQueries, provisionedDataSources, reduceFields, REPO_ROOT } from './support/repo-files.js';
 
@@ -13,10 +24,8 @@ import { keWhatsQueries, provisionedDataSources, reduceFields, REPO_ROOT } from 
  * of the provisioning.
  */
 const generated = generateDashboards(SECTIONS);
-const committed = new Map(
-  readdirSync(DASHBOARDS_DIR).map((name) => [name, readFileSync(join(DASHBOARDS_DIR, name), 'utf8')] as const),
-);
-const dashboards = [...committed.entries()].filter(([name]) => name.endsWith('.json')).map(([name, text]) => {
+const committed = new Map(listJsonFiles(DASHBOARDS_DIR).map((name) => [name, readFileSync(join(DASHBOARDS_DIR, name), 'utf8')] as const));
+const dashboards = [...committed.entries()].map(([name, text]) => {
   try {
     return JSON.parse(text) as Dashboard;
   } catch (error) {
@@ -37,20 +46,21 @@ function dataSourceRefs(value: unknown, found: DataSourceRef[] = []): DataSource
 }
 
 describe('committed dashboards (provisioning/grafana/dashboards)', () => {
-  test('the folder holds exactly one file per section, named <section>.json, and nothing else', () => {
-    assert.deepEqual([...committed.keys()].sort(), SECTIONS.map((section) => `${section.name}.json`).sort());
-    assert.ok(committed.has('dashboard.json'), 'the home dashboard dashboard.json');
+  test('the folder holds one file per section in a folder per language, <language>/<section>.json, and nothing else', () => {
+    assert.deepEqual([...committed.keys()].sort(), LANGUAGES.flatMap((language) => SECTIONS.map((section) => `${language}/${section.name}.json`)).sort());
+    assert.deepEqual(readdirSync(DASHBOARDS_DIR).sort(), [...LANGUAGES].sort());
+    for (const language of LANGUAGES) assert.ok(committed.has(`${language}/dashboard.json`), `the home dashboard ${language}/dashboard.json`);
   });
 
-  test('every file is the generator output byte for byte (run npm run dashboards:generate)', () => {
+  test('every file is the generator output byte for byte (run npm run grafana:generate -w exporter)', () => {
     for (const item of generated) {
       assert.equal(committed.get(item.fileName), item.json, `${item.fileName} differs from the generator output`);
     }
   });
 
-  test('every dashboard refreshes every 30 s, has a unique uid and the kewhats-monitoring tag', () => {
-    assert.equal(dashboards.length, SECTIONS.length);
-    assert.equal(new Set(dashboards.map((dashboard) => dashboard.uid)).size, dashboards.length);
+  test('every dashboard refreshes every 30 s, has a uid unique in its language and the kewhats-monitoring tag', () => {
+    assert.equal(dashboards.length, SECTIONS.length * LANGUAGES.length);
+    assert.equal(new Set(dashboards.map((dashboard) => dashboard.uid)).size, SECTIONS.length);
     for (const dashboard of dashboards) {
       assert.equal(dashboard.refresh, '30s', dashboard.uid);
       assert.ok(dashboard.tags.includes('kewhats-monitoring'), dashboard.uid);
@@ -129,9 +139,16 @@ describe('committed dashboards (provisioning/grafana/dashboards)', () => {
         return (doc.providers ?? []).map((provider) => provider.options?.path);
       });
     assert.ok(paths.includes('/var/lib/grafana/dashboards/kewhats'), `dashboard providers read ${paths.join(', ')}`);
+    // docker-compose.yml mounts the folder of DASHBOARD_LANGUAGE there (resolved in test/provisioning/compose.test.ts).
     const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-    assert.match(compose, /\.\/provisioning\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards\/kewhats/);
+    assert.match(compose, /source: \.\/provisioning\/grafana\/dashboards\/\$\{DASHBOARD_LANGUAGE:-id\}\n\s+target: \/var\/lib\/grafana\/dashboards\/kewhats\n/);
     const ini = readFileSync(join(REPO_ROOT, 'provisioning/grafana/grafana.ini'), 'utf8');
     assert.match(ini, /^default_home_dashboard_path\s*=\s*\/var\/lib\/grafana\/dashboards\/kewhats\/dashboard\.json\s*$/m);
+  });
+
+  test('the app plugin.json is the generator output: a sidebar page per section in sidebar order, the nested plugins by path', () => {
+    const committedJson = JSON.parse(readFileSync(join(APP_PLUGIN_DIR, 'plugin.json'), 'utf8')) as unknown;
+    // Compared as data: a reformatted file (Prettier) is still up to date.
+    assert.deepEqual(committedJson, JSON.parse(generateAppPluginJson(SECTIONS).json), 'run npm run grafana:generate -w exporter');
   });
 });

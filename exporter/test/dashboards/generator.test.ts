@@ -1,25 +1,30 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   currencyUnit,
   generateDashboards,
-  planDashboardFiles,
-  writeDashboardFiles,
+  listJsonFiles,
+  planFiles,
+  trendUnit,
+  writeFiles,
   type Dashboard,
   type KeWhatsQuery,
   type Panel,
   type PrometheusQuery,
 } from '../../src/dashboards/index.js';
+import { CATALOGUE_TEXTS } from '../../src/catalogue/texts.js';
+import { LANGUAGES, type Language } from '../../src/sections/presentation.js';
 import { SECTIONS } from '../../src/sections/index.js';
-import { defineSection, type Section } from '../../src/sections/section.js';
+import { paymentsSection } from '../support/extra-section.js';
 import { metricNames } from './support/promql.js';
 import { reduceFields } from './support/repo-files.js';
 
 const generated = generateDashboards(SECTIONS);
-const dashboardOf = (name: string): Dashboard => generated.find((item) => item.dashboard.uid === `kewhats-${name}`)!.dashboard;
+const dashboardOf = (name: string, language: Language = 'id'): Dashboard =>
+  generated.find((item) => item.language === language && item.dashboard.uid === `kewhats-${name}`)!.dashboard;
 const kewhatsTargets = (panel: Panel) => (panel.targets ?? []).filter((target): target is KeWhatsQuery => 'section' in target);
 const promTargets = (panel: Panel) => (panel.targets ?? []).filter((target): target is PrometheusQuery => 'expr' in target);
 
@@ -33,23 +38,6 @@ function overlaps(a: Panel['gridPos'], b: Panel['gridPos']): boolean {
  */
 const STAT_REDUCE_OPTIONS = { values: false, calcs: ['lastNotNull'], fields: '' };
 
-/** A section that does not exist, to show what a new section gets without touching the generator. */
-const newSection = defineSection({
-  name: 'invoices',
-  title: 'Invoices',
-  tables: {},
-  toJson: () => ({ total: 0, byStatus: { open: 0, paid: 0 }, billed: 0 }),
-  metrics: [
-    { name: 'kewhats_invoices', help: 'Invoices by status.', type: 'gauge', labelNames: ['status'], samples: () => [] },
-    { name: 'kewhats_invoice_emails_total', help: 'Invoice emails sent.', type: 'counter', samples: () => [] },
-  ],
-  figures: [
-    { path: 'total', title: 'Invoices' },
-    { path: 'billed', title: 'Billed', unit: 'currency' },
-  ],
-  breakdowns: [{ field: 'byStatus', title: 'Invoices by status', chart: 'donut' }],
-}) as unknown as Section;
-
 describe('dashboard generator', () => {
   test('is deterministic: the same sections give byte-identical files', () => {
     const again = generateDashboards(SECTIONS);
@@ -60,41 +48,61 @@ describe('dashboard generator', () => {
     for (const item of generated) assert.equal(item.json, `${JSON.stringify(JSON.parse(item.json), null, 2)}\n`);
   });
 
-  test('one dashboard per section, in sidebar order, with stable uids and dashboard.json as the home', () => {
+  test('one dashboard per section and language, in sidebar order, with the same stable uids in both languages', () => {
     assert.deepEqual(
       generated.map((item) => item.fileName),
-      SECTIONS.map((section) => `${section.name}.json`),
+      LANGUAGES.flatMap((language) => SECTIONS.map((section) => `${language}/${section.name}.json`)),
     );
-    assert.equal(generated[0]!.fileName, 'dashboard.json');
-    assert.deepEqual(
-      generated.map((item) => item.dashboard.uid),
-      SECTIONS.map((section) => `kewhats-${section.name}`),
-    );
-    assert.equal(new Set(generated.map((item) => item.dashboard.uid)).size, SECTIONS.length);
-    for (const { dashboard } of generated) {
-      const section = SECTIONS.find((candidate) => `kewhats-${candidate.name}` === dashboard.uid)!;
-      assert.equal(dashboard.title, `KeWhats · ${section.title}`);
-      assert.deepEqual(dashboard.tags, ['kewhats-monitoring']);
-      assert.equal(dashboard.refresh, '30s');
-      assert.equal(dashboard.style, 'dark');
-      assert.equal(dashboard.editable, false);
-      assert.equal(dashboard.schemaVersion, 41);
-      assert.equal(dashboard.timezone, 'Asia/Jakarta');
+    assert.ok(generated.some((item) => item.fileName === 'id/dashboard.json'));
+    for (const language of LANGUAGES) {
+      const set = generated.filter((item) => item.language === language);
+      assert.deepEqual(
+        set.map((item) => item.dashboard.uid),
+        SECTIONS.map((section) => `kewhats-${section.name}`),
+      );
+      for (const { dashboard } of set) {
+        const section = SECTIONS.find((candidate) => `kewhats-${candidate.name}` === dashboard.uid)!;
+        assert.equal(dashboard.title, `KeWhats · ${section.title[language]}`);
+        assert.ok(dashboard.description.includes(section.description[language]));
+        assert.deepEqual(dashboard.tags, ['kewhats-monitoring']);
+        assert.equal(dashboard.refresh, '30s');
+        assert.equal(dashboard.style, 'dark');
+        assert.equal(dashboard.editable, false);
+        assert.equal(dashboard.schemaVersion, 41);
+        assert.equal(dashboard.timezone, 'Asia/Jakarta');
+      }
     }
   });
 
-  test('the home dashboard opens on the current month (the revenue range), the others on the last 6 hours', () => {
+  test('the two languages differ only in words: same panels, queries, positions and PromQL', () => {
+    const shape = (dashboard: Dashboard) =>
+      dashboard.panels.map((panel) => ({
+        type: panel.type,
+        gridPos: panel.gridPos,
+        targets: (panel.targets ?? []).map((target) => ('expr' in target ? target.expr : { ...target, language: undefined })),
+      }));
+    for (const section of SECTIONS) {
+      assert.deepEqual(shape(dashboardOf(section.name, 'id')), shape(dashboardOf(section.name, 'en')), section.name);
+      assert.notDeepEqual(
+        dashboardOf(section.name, 'id').panels.map((panel) => panel.title),
+        dashboardOf(section.name, 'en').panels.map((panel) => panel.title),
+        section.name,
+      );
+    }
+  });
+
+  test('a section with a time range opens on the current month (its default), the others on the last 6 hours', () => {
     assert.deepEqual(dashboardOf('dashboard').time, { from: 'now/M', to: 'now/M' });
-    for (const section of SECTIONS.filter((candidate) => candidate.name !== 'dashboard')) {
+    for (const section of SECTIONS.filter((candidate) => !candidate.timeRange)) {
       assert.deepEqual(dashboardOf(section.name).time, { from: 'now-6h', to: 'now' }, section.name);
     }
   });
 
-  test('every dashboard links to every section dashboard in sidebar order', () => {
-    for (const { dashboard } of generated) {
+  test('every dashboard links to every section dashboard in sidebar order, titled in its language', () => {
+    for (const { dashboard, language } of generated) {
       assert.deepEqual(
-        dashboard.links.map((link) => link.url),
-        SECTIONS.map((section) => `/d/kewhats-${section.name}`),
+        dashboard.links.map((link) => [link.url, link.title]),
+        SECTIONS.map((section) => [`/d/kewhats-${section.name}`, section.title[language]]),
       );
       for (const link of dashboard.links) assert.equal(link.asDropdown, false);
     }
@@ -116,13 +124,15 @@ describe('dashboard generator', () => {
     }
   });
 
-  test('a stat card per figure, asking for its path as the query field, with the figure unit', () => {
-    for (const section of SECTIONS) {
-      const stats = dashboardOf(section.name).panels.filter((panel) => panel.type === 'stat');
+  test('a stat card per figure, titled and described in the dashboard language, asking for its path in that language', () => {
+    for (const { dashboard, language } of generated) {
+      const section = SECTIONS.find((candidate) => `kewhats-${candidate.name}` === dashboard.uid)!;
+      const stats = dashboard.panels.filter((panel) => panel.type === 'stat');
       for (const figure of section.figures) {
         const panel = stats.find((candidate) => kewhatsTargets(candidate).some((target) => target.field === figure.path));
         assert.ok(panel, `${section.name}: no stat panel for ${figure.path}`);
-        assert.equal(panel.title, figure.title);
+        assert.equal(panel.title, figure.label[language]);
+        assert.equal(panel.description, figure.description[language]);
         const [target] = kewhatsTargets(panel);
         assert.deepEqual(target, {
           refId: 'A',
@@ -130,33 +140,42 @@ describe('dashboard generator', () => {
           section: section.name,
           shape: 'stats',
           field: figure.path,
+          language,
         });
         // The frame then holds that one number: Grafana's default (numeric fields) shows it.
         assert.deepEqual(panel.options!.reduceOptions, STAT_REDUCE_OPTIONS, `${section.name}: ${figure.path}`);
-        assert.equal(panel.fieldConfig!.defaults.unit, figure.unit === 'currency' ? 'currencyIDR' : 'short');
+        // Units come with the data source's frame (from the catalogue), which wins over panel defaults.
+        assert.equal(panel.fieldConfig!.defaults.unit, undefined);
       }
     }
   });
 
-  test('every dashboard shows the snapshot age: lastUpdated in seconds, green < 60 s, orange, red from 300 s', () => {
-    for (const section of SECTIONS) {
-      const panel = dashboardOf(section.name).panels.find((candidate) =>
-        kewhatsTargets(candidate).some((target) => target.field === 'lastUpdated'),
-      );
-      assert.ok(panel, section.name);
+  test('the Indonesian dashboards use the product wording', () => {
+    const titles = (name: string) => dashboardOf(name, 'id').panels.map((panel) => panel.title);
+    for (const words of ['Total Pesan Masuk', 'Total Pesan Terkirim', 'Total Pesan Gagal', 'Total User Terdaftar', 'Pendapatan Bulanan']) {
+      assert.ok(titles('dashboard').includes(words), words);
+    }
+    assert.ok(titles('dashboard').includes('API Traffic Masuk') && titles('dashboard').includes('API Traffic Keluar'));
+    assert.ok(titles('chatbots').includes('Chatbot Aktif') && titles('chatbots').includes('Session Aktif'));
+  });
+
+  test('every dashboard shows the snapshot age: lastUpdated, green < 60 s, orange, red from 300 s', () => {
+    for (const { dashboard, language } of generated) {
+      const panel = dashboard.panels.find((candidate) => kewhatsTargets(candidate).some((target) => target.field === 'lastUpdated'));
+      assert.ok(panel, dashboard.uid);
       assert.equal(panel.type, 'stat');
-      assert.equal(panel.title, 'Last updated (time ago)');
+      assert.ok(panel.title.startsWith(CATALOGUE_TEXTS.lastUpdated[language]), panel.title);
       assert.deepEqual(kewhatsTargets(panel), [
         {
           refId: 'A',
           datasource: { type: 'kewhats-monitoring-datasource', uid: 'kewhats-monitoring' },
-          section: section.name,
+          section: dashboard.uid.replace(/^kewhats-/, ''),
           shape: 'stats',
           field: 'lastUpdated',
+          language,
         },
       ]);
-      assert.deepEqual(panel.options!.reduceOptions, STAT_REDUCE_OPTIONS, section.name);
-      assert.equal(panel.fieldConfig!.defaults.unit, 's');
+      assert.deepEqual(panel.options!.reduceOptions, STAT_REDUCE_OPTIONS, dashboard.uid);
       assert.deepEqual(panel.fieldConfig!.defaults.thresholds, {
         mode: 'absolute',
         steps: [
@@ -173,14 +192,14 @@ describe('dashboard generator', () => {
     let charts = 0;
     for (const section of SECTIONS) {
       for (const breakdown of section.breakdowns) {
-        const panel = dashboardOf(section.name).panels.find((candidate) => candidate.title === breakdown.title);
-        assert.ok(panel, `${section.name}: no panel ${breakdown.title}`);
+        const panel = dashboardOf(section.name).panels.find((candidate) => candidate.title === breakdown.label.id);
+        assert.ok(panel, `${section.name}: no panel ${breakdown.label.id}`);
         const [type, pieType] = expected[breakdown.chart];
         assert.equal(panel.type, type);
         const [target] = kewhatsTargets(panel);
         assert.equal(target!.shape, 'breakdown');
         assert.equal(target!.section, section.name);
-        assert.equal(target!.field, breakdown.field);
+        assert.equal(target!.field ?? '', breakdown.path);
         if (type === 'piechart') {
           assert.equal(panel.options!.pieType, pieType);
           // Every row a slice; the numeric fields (the frame has one: value) give the sizes.
@@ -192,7 +211,7 @@ describe('dashboard generator', () => {
       }
     }
     // The section definitions ask for a pie (users by plan), a donut (devices) and a bar chart (integrations).
-    assert.equal(dashboardOf('users').panels.find((panel) => panel.title === 'Users by plan')?.options?.pieType, 'pie');
+    assert.equal(dashboardOf('users', 'en').panels.find((panel) => panel.title === 'Users by plan')?.options?.pieType, 'pie');
     assert.equal(dashboardOf('connections').panels.find((panel) => panel.type === 'piechart')?.options?.pieType, 'donut');
     assert.equal(dashboardOf('integrations').panels.find((panel) => panel.type === 'barchart')?.options?.xField, 'label');
     assert.ok(charts >= 3);
@@ -211,6 +230,20 @@ describe('dashboard generator', () => {
     }
   });
 
+  test('trend series named by a label value are renamed to that value’s words in the dashboard language', () => {
+    const panel = dashboardOf('users', 'id').panels.find((candidate) => promTargets(candidate).some((target) => target.expr.includes('by (plan)')))!;
+    assert.equal(promTargets(panel)[0]!.legendFormat, '{{plan}}');
+    assert.deepEqual(
+      panel.fieldConfig!.overrides.find((override) => override.matcher.options === 'unlimited'),
+      { matcher: { id: 'byName', options: 'unlimited' }, properties: [{ id: 'displayName', value: 'Tanpa Batas' }] },
+    );
+    const contacts = dashboardOf('contacts', 'en').panels.find((candidate) => candidate.type === 'timeseries')!;
+    assert.deepEqual(
+      promTargets(contacts).map((target) => target.legendFormat),
+      ['Contacts', 'Contacts with email'],
+    );
+  });
+
   test('the home dashboard charts messages with deriv() (an all-time gauge) and API traffic with rate() by direction', () => {
     const exprs = dashboardOf('dashboard').panels.flatMap((panel) => promTargets(panel).map((target) => target.expr));
     assert.ok(exprs.some((expr) => /deriv\(kewhats_messages\[5m\]\)/.test(expr)));
@@ -220,35 +253,47 @@ describe('dashboard generator', () => {
     assert.ok(connections.includes('sum(kewhats_devices{status="connected"})'));
   });
 
-  test('the contacts dashboard, and only it, has the CSV export panel', () => {
-    for (const { dashboard } of generated) {
+  test('a section with a contact-export extra, and only it, has the CSV export panel, for that section and language', () => {
+    for (const { dashboard, language } of generated) {
+      const section = SECTIONS.find((candidate) => `kewhats-${candidate.name}` === dashboard.uid)!;
       const exports = dashboard.panels.filter((panel) => panel.type === 'kewhats-contactexport-panel');
-      assert.equal(exports.length, dashboard.uid === 'kewhats-contacts' ? 1 : 0, dashboard.uid);
+      const declared = (section.extras ?? []).filter((extra) => extra.kind === 'contactExport').length;
+      assert.equal(exports.length, declared, dashboard.uid);
+      for (const panel of exports) {
+        assert.deepEqual(panel.options, {
+          datasourceUid: 'kewhats-monitoring',
+          fileNameTemplate: 'kewhats-{type}-{date}.csv',
+          section: section.name,
+          language,
+        });
+      }
     }
-    const panel = dashboardOf('contacts').panels.find((candidate) => candidate.type === 'kewhats-contactexport-panel')!;
-    assert.deepEqual(panel.options, { datasourceUid: 'kewhats-monitoring', fileNameTemplate: 'kewhats-{type}-{date}.csv' });
+    assert.equal(dashboardOf('contacts').panels.filter((panel) => panel.type === 'kewhats-contactexport-panel').length, 1);
   });
 
-  test('a new section gets its dashboard for free: cards, charts and trends of its metrics', () => {
-    const [item] = generateDashboards([newSection], { currency: 'USD', timeZone: 'UTC' });
-    const dashboard = item!.dashboard;
-    assert.equal(item!.fileName, 'invoices.json');
-    assert.equal(dashboard.uid, 'kewhats-invoices');
-    assert.equal(dashboard.timezone, 'UTC');
-    // A money figure follows the time range, so this one opens on the current month too.
-    assert.deepEqual(dashboard.time, { from: 'now/M', to: 'now/M' });
-    const billed = dashboard.panels.find((panel) => panel.title === 'Billed')!;
-    assert.equal(billed.fieldConfig!.defaults.unit, 'currencyUSD');
-    assert.equal(dashboard.panels.find((panel) => panel.title === 'Invoices by status')!.options!.pieType, 'donut');
-    const exprs = dashboard.panels.flatMap((panel) => promTargets(panel).map((target) => target.expr));
-    assert.deepEqual(exprs, ['sum by (status) (kewhats_invoices)', 'sum(rate(kewhats_invoice_emails_total[5m]))']);
-    assert.equal(dashboard.panels.filter((panel) => panel.type === 'kewhats-contactexport-panel').length, 0);
+  test('a new section gets its dashboards for free: cards, charts and trends in both languages', () => {
+    const items = generateDashboards([paymentsSection], { currency: 'USD', timeZone: 'UTC' });
+    assert.deepEqual(
+      items.map((item) => item.fileName),
+      ['id/payments.json', 'en/payments.json'],
+    );
+    const [id, en] = items.map((item) => item.dashboard);
+    assert.equal(id!.uid, 'kewhats-payments');
+    assert.equal(id!.title, 'KeWhats · Pembayaran');
+    assert.equal(en!.title, 'KeWhats · Payments');
+    assert.equal(id!.timezone, 'UTC');
+    assert.deepEqual(id!.time, { from: 'now-6h', to: 'now' });
+    assert.ok(id!.panels.some((panel) => panel.title === 'Pembayaran Lunas'));
+    assert.equal(en!.panels.find((panel) => panel.title === 'Payments by status' && panel.type === 'piechart')!.options!.pieType, 'donut');
+    const exprs = id!.panels.flatMap((panel) => promTargets(panel).map((target) => target.expr));
+    assert.deepEqual(exprs, ['sum by (status) (kewhats_payments)']);
+    assert.equal(id!.panels.filter((panel) => panel.type === 'kewhats-contactexport-panel').length, 0);
   });
 
   test('every stat card, of every section and of a new one, has a query field and no field pattern', () => {
-    const [invoices] = generateDashboards([newSection], { currency: 'USD', timeZone: 'UTC' });
+    const extra = generateDashboards([paymentsSection], { currency: 'USD', timeZone: 'UTC' });
     let cards = 0;
-    for (const { dashboard } of [...generated, invoices!]) {
+    for (const { dashboard } of [...generated, ...extra]) {
       for (const panel of dashboard.panels.filter((candidate) => candidate.type === 'stat')) {
         const where = `${dashboard.uid} "${panel.title}"`;
         const targets = kewhatsTargets(panel);
@@ -259,30 +304,36 @@ describe('dashboard generator', () => {
         cards += 1;
       }
     }
-    const figures = [...SECTIONS, newSection].reduce((sum, section) => sum + section.figures.length, 0);
-    assert.equal(cards, figures + SECTIONS.length + 1, 'one card per figure plus one Last updated card per dashboard');
+    const figures = [...SECTIONS, paymentsSection].reduce((sum, section) => sum + section.figures.length, 0);
+    assert.equal(cards, LANGUAGES.length * (figures + SECTIONS.length + 1), 'one card per figure plus one Last updated card per dashboard');
   });
 
-  test('currency units: Grafana built-ins where they exist, the custom currency syntax otherwise', () => {
+  test('trend units: Grafana built-in currencies where they exist, the custom currency syntax otherwise', () => {
     assert.equal(currencyUnit('IDR'), 'currencyIDR');
     assert.equal(currencyUnit('idr'), 'currencyIDR');
     assert.equal(currencyUnit('SGD'), 'currency:SGD ');
+    assert.equal(trendUnit('currency', 'IDR'), 'currencyIDR');
+    assert.equal(trendUnit('requestsPerSecond', 'IDR'), 'reqps');
+    assert.equal(trendUnit('count', 'IDR'), 'short');
   });
 
   test('writing the files: only changed ones are written, stale dashboards removed, nothing else touched', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kewhats-dashboards-'));
     try {
       writeFileSync(join(dir, 'gone-section.json'), '{}\n');
+      mkdirSync(join(dir, 'id'));
+      writeFileSync(join(dir, 'id', 'gone.json'), '{}\n');
       writeFileSync(join(dir, 'README.md'), 'not a dashboard\n');
-      const first = writeDashboardFiles(generated, dir);
+      const first = writeFiles(generated, dir);
       assert.deepEqual(first.written, generated.map((item) => item.fileName));
-      assert.deepEqual(first.removed, ['gone-section.json']);
-      assert.deepEqual(readdirSync(dir).sort(), [...generated.map((item) => item.fileName), 'README.md'].sort());
+      assert.deepEqual(first.removed, ['gone-section.json', 'id/gone.json']);
+      assert.deepEqual(listJsonFiles(dir), generated.map((item) => item.fileName).sort());
+      assert.ok(readdirSync(dir).includes('README.md'));
       for (const item of generated) assert.equal(readFileSync(join(dir, item.fileName), 'utf8'), item.json);
-      writeFileSync(join(dir, 'users.json'), '{}\n');
-      assert.deepEqual(planDashboardFiles(generated, dir), {
-        written: ['users.json'],
-        unchanged: generated.map((item) => item.fileName).filter((name) => name !== 'users.json'),
+      writeFileSync(join(dir, 'en', 'users.json'), '{}\n');
+      assert.deepEqual(planFiles(generated, dir), {
+        written: ['en/users.json'],
+        unchanged: generated.map((item) => item.fileName).filter((name) => name !== 'en/users.json'),
         removed: [],
       });
     } finally {

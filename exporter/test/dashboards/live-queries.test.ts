@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { seedDemoData } from '../../src/demo/seed.js';
-import { DASHBOARDS_DIR, LAST_UPDATED_FIELD, type Dashboard } from '../../src/dashboards/index.js';
+import { DASHBOARDS_DIR, LAST_UPDATED_FIELD, listJsonFiles, type Dashboard } from '../../src/dashboards/index.js';
 import { SECTIONS } from '../../src/sections/index.js';
+import { LANGUAGES } from '../../src/sections/presentation.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { exposedMetricNames, isExposed, metricNames, PROMETHEUS_BUILTIN_SERIES } from './support/promql.js';
@@ -24,9 +25,8 @@ import {
  * data: every PromQL name must be on its /metrics, every data source query must name a section,
  * figure and breakdown its JSON API really has.
  */
-const dashboards = readdirSync(DASHBOARDS_DIR)
-  .filter((name) => name.endsWith('.json'))
-  .map((name) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, name), 'utf8')) as Dashboard);
+// Both languages: the queries are the same, the words differ.
+const dashboards = listJsonFiles(DASHBOARDS_DIR).map((name) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, name), 'utf8')) as Dashboard);
 
 let database: TestDatabase;
 let exporter: TestExporter;
@@ -97,7 +97,7 @@ describe('dashboard and rule queries against a running exporter', () => {
 
   test('every data source query names a section the API serves (200 with the machine token)', async () => {
     const sections = [...new Set(keWhatsQueries(dashboards).map(({ query }) => query.section))].sort();
-    assert.equal(sections.length, dashboards.length);
+    assert.deepEqual(sections, SECTIONS.map((section) => section.name).sort());
     for (const section of sections) {
       const { status, body } = await sectionBody(section);
       assert.equal(status, 200, `GET /api/monitoring/${section}: ${JSON.stringify(body)}`);
@@ -147,7 +147,7 @@ describe('dashboard and rule queries against a running exporter', () => {
       cards += 1;
     }
     assert.equal(ages, dashboards.length, 'one Last updated card per dashboard');
-    assert.equal(cards, ages + SECTIONS.reduce((sum, section) => sum + section.figures.length, 0));
+    assert.equal(cards, ages + LANGUAGES.length * SECTIONS.reduce((sum, section) => sum + section.figures.length, 0));
   });
 
   test('every breakdown chart reads a count map (or the top-level counts) its section JSON has', async () => {
@@ -169,5 +169,28 @@ describe('dashboard and rule queries against a running exporter', () => {
       charts += 1;
     }
     assert.ok(charts >= 3);
+  });
+
+  test('every breakdown of every section names a count map of its JSON, and every key the data has is labelled', async () => {
+    // Integration types are free text: the data may hold types without words (shown as they are).
+    const freeText = new Set(['integrations:byType']);
+    let maps = 0;
+    for (const section of SECTIONS) {
+      const { body } = await sectionBody(section.name);
+      for (const breakdown of section.breakdowns) {
+        const where = `${section.name} breakdown "${breakdown.path}"`;
+        const counts =
+          breakdown.path === ''
+            ? Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== 'total' && typeof value === 'number'))
+            : (breakdown.path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body) as Record<string, unknown>);
+        assert.ok(counts && typeof counts === 'object' && Object.keys(counts).length > 0, `${where}: ${JSON.stringify(counts)}`);
+        assert.ok(Object.values(counts).every((value) => typeof value === 'number'), `${where} is not a count map`);
+        const labelled = new Set(breakdown.values.map((value) => value.key));
+        const unlabelled = Object.keys(counts).filter((key) => !labelled.has(key));
+        if (!freeText.has(`${section.name}:${breakdown.path}`)) assert.deepEqual(unlabelled, [], `${where}: keys without words`);
+        maps += 1;
+      }
+    }
+    assert.ok(maps >= 5);
   });
 });

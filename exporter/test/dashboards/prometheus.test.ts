@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { seedDemoData } from '../../src/demo/seed.js';
-import { DASHBOARDS_DIR, type Dashboard } from '../../src/dashboards/index.js';
+import { DASHBOARDS_DIR, listJsonFiles, type Dashboard } from '../../src/dashboards/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { hasData, startTestPrometheus, type TestPrometheus } from './support/prometheus-server.js';
@@ -22,9 +22,8 @@ const JOB = 'kewhats-exporter';
 const WINDOW = '10s';
 const SCRAPES = 5;
 
-const dashboards = readdirSync(DASHBOARDS_DIR)
-  .filter((name) => name.endsWith('.json'))
-  .map((name) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, name), 'utf8')) as Dashboard);
+// Both languages: the queries are the same, the words differ.
+const dashboards = listJsonFiles(DASHBOARDS_DIR).map((name) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, name), 'utf8')) as Dashboard);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,7 @@
 // and the result is checked structurally.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -237,7 +237,7 @@ describe('docker-compose.yml services', () => {
     };
     expectMount('/etc/grafana/grafana.ini', repoPath('provisioning/grafana/grafana.ini'));
     expectMount('/etc/grafana/provisioning', repoPath('provisioning/grafana/provisioning'));
-    expectMount('/var/lib/grafana/dashboards/kewhats', repoPath('provisioning/grafana/dashboards'));
+    expectMount('/var/lib/grafana/dashboards/kewhats', repoPath('provisioning/grafana/dashboards/id'));
     expectMount('/var/lib/grafana/plugins/kewhats-monitoring-app', repoPath('grafana-plugin/dist'));
     expectMount('/etc/grafana/jwt', 'jwt-public');
     assert.ok(!volumesOf(grafana).some((volume) => volume.source === 'jwt-keys'), 'Grafana must never see the private key');
@@ -247,6 +247,23 @@ describe('docker-compose.yml services', () => {
     assert.equal(env.MONITORING_TOKEN, secrets.MONITORING_TOKEN, 'for $MONITORING_TOKEN in the data source provisioning');
     assert.equal(env.GF_SECURITY_SECRET_KEY, secrets.GRAFANA_SECRET_KEY);
     assert.equal(grafana.depends_on?.keys?.condition, 'service_completed_successfully');
+  });
+
+  test('DASHBOARD_LANGUAGE picks the dashboards Grafana loads: id by default, en on request', async () => {
+    assert.match(readRepoFile('.env.example'), /^DASHBOARD_LANGUAGE=id$/m, '.env.example documents the default');
+    const mountedFor = async (language: string | undefined) => {
+      const env = filledEnvExample().replace(/^DASHBOARD_LANGUAGE=.*$/m, language === undefined ? '' : `DASHBOARD_LANGUAGE=${language}`);
+      const file = join(workDir, `.env.${language ?? 'unset'}`);
+      writeFileSync(file, env, { mode: 0o600 });
+      const result = await run('docker-compose', ['--env-file', file, '-f', repoPath('docker-compose.yml'), 'config'], { env: composeEnv() });
+      assert.equal(result.code, 0, describeRun(result));
+      return mountAt((parseYaml(result.stdout) as ComposeFile).services.grafana!, '/var/lib/grafana/dashboards/kewhats')?.source;
+    };
+    assert.equal(await mountedFor(undefined), repoPath('provisioning/grafana/dashboards/id'));
+    assert.equal(await mountedFor('en'), repoPath('provisioning/grafana/dashboards/en'));
+    assert.equal(await mountedFor('id'), repoPath('provisioning/grafana/dashboards/id'));
+    // Every language the compose file can name has its generated folder with the home dashboard.
+    for (const language of ['id', 'en']) assert.ok(existsSync(repoPath(`provisioning/grafana/dashboards/${language}/dashboard.json`)), language);
   });
 
   test('Grafana expects the issuer and audience the exporter signs with', () => {

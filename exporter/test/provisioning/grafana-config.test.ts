@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
+import { EXPORTER_PATH_PREFIXES } from '../../src/gateway/exporter-paths.js';
 import { readRepoFile, readRepoYaml, repoPath } from './support.js';
 
 const jmespath = createRequire(import.meta.url)('jmespath') as { search(data: unknown, expression: string): unknown };
@@ -121,15 +122,35 @@ describe('grafana.ini: login only through the gateway JWT', () => {
     }
   });
 
-  test('sign-out goes through the gateway', () => {
-    assert.equal(setting('auth', 'signout_redirect_url'), '/logout');
+  test('sign-out goes through the gateway: Grafana links to /logout, which the exporter answers itself', () => {
+    // Grafana's "Sign out" entry is <app sub URL>/logout (pkg/services/navtree/navtreeimpl/navtree.go);
+    // Grafana is served at the gateway's root, so the gateway's own /logout ends the session.
     assert.notEqual(setting('auth', 'disable_signout_menu'), 'true');
+    assert.equal(setting('server', 'serve_from_sub_path'), 'false');
+    assert.ok(EXPORTER_PATH_PREFIXES.includes('/logout'));
+    assert.equal(setting('auth', 'signout_redirect_url'), undefined, 'never reached: the gateway answers /logout');
   });
 
-  test('viewers cannot edit or explore; users without a mapped role get no basic role', () => {
-    assert.equal(setting('users', 'viewers_can_edit'), 'false');
+  test('users without a mapped role get no basic role; Explore stays for Admins', () => {
     assert.equal(setting('explore', 'enabled'), 'true');
     assert.equal(setting('users', 'auto_assign_org_role'), 'None');
+  });
+
+  test('no setting Grafana 13 no longer reads or that does nothing in this stack', () => {
+    const dead: Array<[string, string, string]> = [
+      ['users', 'viewers_can_edit', 'removed from Grafana'],
+      ['users', 'editors_can_admin', 'removed from Grafana'],
+      ['auth', 'oauth_auto_login', 'replaced by each OAuth provider’s auto_login; no OAuth here'],
+      ['auth.jwt', 'cache_ttl', 'caches keys fetched from jwk_set_url only; the key comes from key_file'],
+      ['auth', 'signout_redirect_url', 'the gateway answers /logout before Grafana sees it'],
+    ];
+    for (const [section, key, why] of dead) assert.equal(setting(section, key), undefined, `[${section}] ${key}: ${why}`);
+  });
+
+  test('Grafana does not try to download plugins at start-up (the networks are internal)', () => {
+    // pkg/setting/setting_plugins.go: preinstall_disabled skips the default preinstall list.
+    assert.equal(setting('plugins', 'preinstall_disabled'), 'true');
+    assert.equal(setting('plugins', 'preinstall'), undefined);
   });
 
   test('cookies and sharing are locked down', () => {
@@ -156,11 +177,14 @@ describe('grafana.ini: login only through the gateway JWT', () => {
     assert.equal(setting('dashboards', 'default_home_dashboard_path'), '/var/lib/grafana/dashboards/kewhats/dashboard.json');
   });
 
-  test('[navigation.app_sections] makes the KeWhats app a top-level sidebar entry', () => {
-    // "<section id> [sort weight]"; the root section id puts the app beside Home and Dashboards.
+  test('[navigation.app_sections] makes the KeWhats app a top-level sidebar entry right after Home and Dashboards', () => {
+    // "<section id> <sort weight>" (readNavigationSettings in pkg/services/navtree/navtreeimpl/applinks.go).
+    // Core entries weigh (index - 20) * 100 (pkg/services/navtree/models.go): Home -2000, Bookmarks
+    // -1900, Starred -1800, Dashboards -1700, Explore -1600. Without a weight the app would sort after them all.
     const [sectionId, weight, ...rest] = (setting('navigation.app_sections', 'kewhats-monitoring-app') ?? '').split(/\s+/);
     assert.equal(sectionId, 'root');
-    assert.ok(weight === undefined || /^-?\d+$/.test(weight), `sort weight ${weight}`);
+    assert.match(weight ?? '', /^-?\d+$/);
+    assert.ok(Number(weight) > -1700 && Number(weight) < -1600, `sort weight ${weight}`);
     assert.deepEqual(rest, []);
   });
 });

@@ -6,6 +6,7 @@ import { signAccessToken } from '../../src/auth/access-token.js';
 import type { Role } from '../../src/auth/roles.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startExporter, type Exporter } from '../../src/exporter.js';
+import type { Section } from '../../src/sections/section.js';
 
 let sharedKeys: PemKeyPair | undefined;
 /** One RS256 key pair per test process: generating RSA keys is slow. */
@@ -33,6 +34,8 @@ export async function startTestExporter(options: {
   now?: () => Date;
   /** the clock of sessions, tokens and sign-in limits (epoch ms) */
   authClock?: () => number;
+  /** The monitoring sections (default: every section of src/sections). */
+  sections?: readonly Section[];
 }): Promise<TestExporter> {
   const keys = testKeys();
   const machineToken = randomBytes(24).toString('hex');
@@ -47,7 +50,14 @@ export async function startTestExporter(options: {
     ...options.env,
   });
   const config: Config = { ...base, ...options.config };
-  const exporter = await startExporter({ config, pool: options.pool, logger: pino({ level: 'silent' }), now: options.now, authClock: options.authClock });
+  const exporter = await startExporter({
+    config,
+    pool: options.pool,
+    logger: pino({ level: 'silent' }),
+    now: options.now,
+    authClock: options.authClock,
+    sections: options.sections,
+  });
   const tokenFor = (role: Role, user: { id?: string; email?: string } = {}) =>
     signAccessToken({ id: user.id ?? `test-${role}`, email: user.email ?? `${role}@test.example`, role }, config.jwt).token;
   return {

@@ -1,10 +1,11 @@
 import React from 'react';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DataSourceSettings } from '@grafana/data';
+import { config } from '@grafana/runtime';
+import { fixtureHandler, loadCatalogue, setupGrafana } from '../testing/fakeGrafana';
 import { ConfigEditor } from './ConfigEditor';
 import { QueryEditor } from './QueryEditor';
-import type { DataSource } from './datasource';
 import type { KewhatsDataSourceOptions, KewhatsQuery, KewhatsSecureJsonData } from './types';
 
 function settings(
@@ -49,6 +50,18 @@ describe('ConfigEditor', () => {
     expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
   });
 
+  it('speaks the Grafana user’s language', () => {
+    config.language = 'id-ID';
+    try {
+      render(<ConfigEditor options={settings({ jsonData: { url: 'exporter:9470' } })} onOptionsChange={jest.fn()} />);
+      expect(screen.getByLabelText(/URL exporter/)).toBeInTheDocument();
+      expect(screen.getByLabelText(/Token pemantauan/)).toBeInTheDocument();
+      expect(screen.getByText('Gunakan URL http:// atau https://')).toBeInTheDocument();
+    } finally {
+      config.language = undefined;
+    }
+  });
+
   it('writes the token to secureJsonData only', () => {
     const onOptionsChange = jest.fn();
     render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
@@ -72,52 +85,89 @@ describe('ConfigEditor', () => {
 });
 
 describe('QueryEditor', () => {
+  // No pause between keystrokes: the combobox tests type a lot.
+  const user = userEvent.setup({ delay: null });
   const base: KewhatsQuery = { refId: 'A', section: 'users', shape: 'stats' };
 
-  function renderEditor(query: KewhatsQuery = base) {
+  afterEach(() => {
+    config.language = undefined;
+  });
+
+  async function renderEditor(query: KewhatsQuery = base) {
     const onChange = jest.fn();
     const onRunQuery = jest.fn();
-    render(<QueryEditor query={query} onChange={onChange} onRunQuery={onRunQuery} datasource={{} as DataSource} />);
+    const { ds } = setupGrafana(fixtureHandler);
+    render(<QueryEditor query={query} onChange={onChange} onRunQuery={onRunQuery} datasource={ds} />);
     return { onChange, onRunQuery };
   }
 
-  it('shows the section and shape', () => {
-    renderEditor();
-    expect(screen.getByRole('combobox', { name: 'Section' })).toHaveValue('Users');
+  it('shows the section, titled from the catalogue, and the shape', async () => {
+    await renderEditor();
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Section' })).toHaveValue('Users'));
     expect(screen.getByRole('radio', { name: 'Stats' })).toBeChecked();
   });
 
+  it('speaks the Grafana user’s language', async () => {
+    config.language = 'id-ID';
+    await renderEditor();
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Bagian' })).toHaveValue('Pengguna'));
+    expect(screen.getByRole('radio', { name: 'Angka' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: 'Rincian' })).toBeInTheDocument();
+  });
+
   it('switches the shape and runs the query', async () => {
-    const { onChange, onRunQuery } = renderEditor();
-    await userEvent.click(screen.getByRole('radio', { name: 'Breakdown' }));
-    expect(onChange).toHaveBeenCalledWith({ ...base, shape: 'breakdown' });
+    const { onChange, onRunQuery } = await renderEditor();
+    await user.click(screen.getByRole('radio', { name: 'Breakdown' }));
+    expect(onChange).toHaveBeenCalledWith({ ...base, shape: 'breakdown', field: undefined });
     expect(onRunQuery).toHaveBeenCalled();
   });
 
-  it('picks a section from the list', async () => {
-    const { onChange } = renderEditor();
-    // The option list is virtualised (nothing to click in jsdom): choose with the keyboard.
+  it('picks a section from the catalogue’s list', async () => {
+    const { onChange } = await renderEditor();
     const combobox = screen.getByRole('combobox', { name: 'Section' });
-    await userEvent.click(combobox);
-    await userEvent.keyboard('{Control>}a{/Control}{Backspace}Webh{Enter}');
-    expect(onChange).toHaveBeenCalledWith({ ...base, section: 'webhooks' });
+    await waitFor(() => expect(combobox).toHaveValue('Users'));
+    // The option list is virtualised (nothing to click in jsdom): choose with the keyboard.
+    await user.click(combobox);
+    await user.keyboard('{Control>}a{/Control}{Backspace}Webh{Enter}');
+    expect(onChange).toHaveBeenCalledWith({ ...base, section: 'webhooks', field: undefined });
   });
 
   it('accepts a dashboard variable as the section', async () => {
-    const { onChange } = renderEditor();
+    const { onChange } = await renderEditor();
     const combobox = screen.getByRole('combobox', { name: 'Section' });
-    await userEvent.click(combobox);
-    await userEvent.keyboard('{Control>}a{/Control}{Backspace}$section{ArrowDown}{Enter}');
-    expect(onChange).toHaveBeenCalledWith({ ...base, section: '$section' });
+    await waitFor(() => expect(combobox).toHaveValue('Users'));
+    await user.click(combobox);
+    await user.keyboard('{Control>}a{/Control}{Backspace}$section{ArrowDown}{Enter}');
+    expect(onChange).toHaveBeenCalledWith({ ...base, section: '$section', field: undefined });
   });
 
-  it('edits the field and runs the query on blur', () => {
-    const { onChange, onRunQuery } = renderEditor({ ...base, shape: 'breakdown' });
-    const input = screen.getByRole('textbox', { name: 'Field' });
-    expect(input).toHaveAttribute('placeholder', 'byPlan (default) or byRole');
-    fireEvent.change(input, { target: { value: '$map' } });
-    expect(onChange).toHaveBeenCalledWith({ ...base, shape: 'breakdown', field: '$map' });
-    fireEvent.blur(input);
+  it('offers the section’s breakdowns as fields', async () => {
+    const { onChange, onRunQuery } = await renderEditor({ ...base, shape: 'breakdown' });
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Section' })).toHaveValue('Users'));
+    await user.click(screen.getByRole('combobox', { name: 'Field' }));
+    await user.keyboard('role{ArrowDown}{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith({ ...base, shape: 'breakdown', field: 'byRole' });
     expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('accepts a dashboard variable as the field', async () => {
+    const { onChange } = await renderEditor({ ...base, shape: 'breakdown' });
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Section' })).toHaveValue('Users'));
+    await user.click(screen.getByRole('combobox', { name: 'Field' }));
+    await user.keyboard('$map{ArrowDown}{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith({ ...base, shape: 'breakdown', field: '$map' });
+  });
+
+  it('starts a new query on the catalogue’s first section', async () => {
+    const { onChange } = await renderEditor({ refId: 'A' } as KewhatsQuery);
+    await waitFor(() =>
+      expect(onChange).toHaveBeenCalledWith({ refId: 'A', section: loadCatalogue().sections[0]!.name, shape: 'stats' })
+    );
+  });
+
+  it('sets the language of the field names', async () => {
+    const { onChange } = await renderEditor();
+    await user.click(screen.getByRole('radio', { name: 'Bahasa Indonesia' }));
+    expect(onChange).toHaveBeenCalledWith({ ...base, language: 'id' });
   });
 });

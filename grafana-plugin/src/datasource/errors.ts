@@ -1,4 +1,5 @@
 import { isFetchError } from '@grafana/runtime';
+import { userLanguage, type Label, type Language } from '../shared/language';
 
 /**
  * An error of the monitoring API (or of the way to it: Grafana's data source proxy), with a
@@ -84,55 +85,107 @@ function withDetail(summary: string, detail: string | undefined, hint?: string):
   return parts.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)).join(' ');
 }
 
+/**
+ * The body Grafana's data source proxy answers, with status 400, when the upstream answered 401: it
+ * replaces the exporter's own error (modifyResponse in pkg/api/pluginproxy/ds_proxy.go). Behind
+ * Grafana a rejected token therefore never arrives as a 401.
+ */
+export const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
+
+const TEXT = {
+  unreachable: { id: 'Tidak dapat menghubungi API pemantauan KeWhats', en: 'Cannot reach the KeWhats monitoring API' },
+  unreachableHint: {
+    id: 'Periksa jaringan dan bahwa Grafana dapat dijangkau.',
+    en: 'Check the network and that Grafana is reachable.',
+  },
+  rejected: { id: 'API pemantauan menolak permintaan (400)', en: 'The monitoring API rejected the request (400)' },
+  tokenRejected: {
+    id: 'Autentikasi gagal: exporter menolak token sumber data',
+    en: 'Authentication failed: the exporter rejected the data source token',
+  },
+  tokenRejected401: {
+    id: 'Autentikasi gagal (401): exporter menolak token sumber data',
+    en: 'Authentication failed (401): the exporter rejected the data source token',
+  },
+  tokenHint: {
+    id: 'Administrator harus memasang token pemantauan yang valid pada sumber data KeWhats Monitoring.',
+    en: 'An administrator must set a valid monitoring token in the KeWhats Monitoring data source.',
+  },
+  denied: {
+    id: 'Akses ditolak (403): token tidak boleh membaca API pemantauan',
+    en: 'Access denied (403): the token may not read the monitoring API',
+  },
+  deniedHint: {
+    id: 'Token memerlukan peran monitoring atau admin (atau gunakan MONITORING_TOKEN exporter).',
+    en: 'It needs the monitoring or admin role (or use the exporter’s MONITORING_TOKEN).',
+  },
+  notFound: { id: 'Tidak ditemukan (404)', en: 'Not found (404)' },
+  notFoundHint: {
+    id: 'Periksa bahwa URL sumber data mengarah ke exporter KeWhats.',
+    en: 'Check that the data source URL points at a KeWhats exporter.',
+  },
+  readOnly: {
+    id: 'Metode tidak diizinkan (405): API pemantauan hanya-baca',
+    en: 'Method not allowed (405): the monitoring API is read-only',
+  },
+  rateLimited: { id: 'Terlalu banyak permintaan (429)', en: 'Rate limited (429)' },
+  rateLimitedHint: { id: 'Tunggu beberapa detik lalu coba lagi.', en: 'Wait a few seconds and try again.' },
+  badGateway: { id: 'Tidak dapat menghubungi exporter', en: 'Cannot reach the exporter' },
+  badGatewayHint: {
+    id: 'Periksa URL sumber data dan bahwa exporter berjalan.',
+    en: 'Check the data source URL and that the exporter is running.',
+  },
+  unavailable: { id: 'API pemantauan tidak tersedia (503)', en: 'The monitoring API is unavailable (503)' },
+  unavailableHint: { id: 'Coba lagi sebentar lagi.', en: 'Try again shortly.' },
+  failed: { id: 'Exporter gagal', en: 'The exporter failed' },
+  requestFailed: { id: 'Permintaan gagal', en: 'Request failed' },
+} satisfies Record<string, Label>;
+
 /** Maps an HTTP status (and the API's own message) to a clear, actionable message. */
-export function describeStatus(status: number | undefined, detail?: string): string {
+export function describeStatus(
+  status: number | undefined,
+  detail?: string,
+  language: Language = userLanguage()
+): string {
+  const say = (label: Label) => label[language];
   if (status === undefined || status === 0) {
-    return withDetail(
-      'Cannot reach the KeWhats monitoring API',
-      detail,
-      'Check the network and that Grafana is reachable.'
-    );
+    return withDetail(say(TEXT.unreachable), detail, say(TEXT.unreachableHint));
   }
   switch (status) {
     case 400:
-      return withDetail('The monitoring API rejected the request (400)', detail);
+      if (detail?.trim().toLowerCase() === GRAFANA_AUTH_FAILED.toLowerCase()) {
+        return withDetail(say(TEXT.tokenRejected), undefined, say(TEXT.tokenHint));
+      }
+      return withDetail(say(TEXT.rejected), detail);
     case 401:
-      return withDetail(
-        'Authentication failed (401): the exporter rejected the data source token',
-        undefined,
-        'An administrator must set a valid monitoring token in the KeWhats Monitoring data source.'
-      );
+      return withDetail(say(TEXT.tokenRejected401), undefined, say(TEXT.tokenHint));
     case 403:
-      return withDetail(
-        'Access denied (403): the token may not read the monitoring API',
-        undefined,
-        'It needs the monitoring or admin role (or use the exporter’s MONITORING_TOKEN).'
-      );
+      return withDetail(say(TEXT.denied), undefined, say(TEXT.deniedHint));
     case 404:
-      return withDetail('Not found (404)', detail, 'Check that the data source URL points at a KeWhats exporter.');
+      return withDetail(say(TEXT.notFound), detail, say(TEXT.notFoundHint));
     case 405:
-      return withDetail('Method not allowed (405): the monitoring API is read-only', undefined);
+      return withDetail(say(TEXT.readOnly), undefined);
     case 429:
-      return withDetail('Rate limited (429)', detail, 'Wait a few seconds and try again.');
+      return withDetail(say(TEXT.rateLimited), detail, say(TEXT.rateLimitedHint));
     case 502:
     case 504:
       return withDetail(
-        `Cannot reach the exporter (${status})`,
+        `${say(TEXT.badGateway)} (${status})`,
         detail && !/^bad gateway$|^gateway timeout$/i.test(detail) ? detail : undefined,
-        'Check the data source URL and that the exporter is running.'
+        say(TEXT.badGatewayHint)
       );
     case 503:
-      return withDetail('The monitoring API is unavailable (503)', detail, 'Try again shortly.');
+      return withDetail(say(TEXT.unavailable), detail, say(TEXT.unavailableHint));
     default:
       if (status >= 500) {
-        return withDetail(`The exporter failed (${status})`, detail);
+        return withDetail(`${say(TEXT.failed)} (${status})`, detail);
       }
-      return withDetail(`Request failed (${status})`, detail);
+      return withDetail(`${say(TEXT.requestFailed)} (${status})`, detail);
   }
 }
 
 /** Turns anything thrown by getBackendSrv().fetch into a KewhatsApiError. */
-export async function toKewhatsError(error: unknown): Promise<KewhatsApiError> {
+export async function toKewhatsError(error: unknown, language: Language = userLanguage()): Promise<KewhatsApiError> {
   if (error instanceof KewhatsApiError) {
     return error;
   }
@@ -140,8 +193,8 @@ export async function toKewhatsError(error: unknown): Promise<KewhatsApiError> {
     const status = typeof error.status === 'number' ? error.status : undefined;
     const body = await parseErrorBody(error.data);
     const detail = body.message ?? (status ? error.statusText : error.message);
-    return new KewhatsApiError(describeStatus(status, detail || undefined), status, body.code);
+    return new KewhatsApiError(describeStatus(status, detail || undefined, language), status, body.code);
   }
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
-  return new KewhatsApiError(describeStatus(undefined, message));
+  return new KewhatsApiError(describeStatus(undefined, message, language));
 }

@@ -1,13 +1,17 @@
-import { currencyUnit, displayNameFor, numericLeaves, secondsSince } from './frames';
-import { describeStatus } from './errors';
+import { getValueFormat, formattedValueToString } from '@grafana/data';
+import { findSection } from '../shared/catalogue';
+import { loadCatalogue } from '../testing/fakeGrafana';
+import { describeStatus, GRAFANA_AUTH_FAILED } from './errors';
+import { displayNameFor, figureUnit, numericLeaves, secondsSince } from './frames';
+
+const catalogue = loadCatalogue();
+const context = (name: string, language: 'id' | 'en') => ({
+  catalogue,
+  section: findSection(catalogue, name)!,
+  language,
+});
 
 describe('frames helpers', () => {
-  it('uses Grafana’s built-in currency units and falls back to a currency: unit', () => {
-    expect(currencyUnit('IDR')).toBe('currencyIDR');
-    expect(currencyUnit('usd')).toBe('currencyUSD');
-    expect(currencyUnit('XTS')).toBe('currency:XTS ');
-  });
-
   it('collects numeric leaves with dotted paths, skipping generatedAt, stale and strings', () => {
     expect(
       numericLeaves({ generatedAt: 'x', stale: false, total: 3, a: { b: 1, c: 'no', d: { e: 2 } }, list: [1, 2] })
@@ -19,21 +23,26 @@ describe('frames helpers', () => {
   });
 
   it.each([
-    ['dashboard', 'messages.sent', 'Messages sent'],
-    ['dashboard', 'users.total', 'Users total'],
-    ['dashboard', 'apiTraffic.incoming', 'API traffic incoming'],
-    ['dashboard', 'revenue.amount', 'Revenue'],
-    ['users', 'byPlan.pro', 'Users on pro plan'],
-    ['users', 'byRole.admin', 'Users with admin role'],
-    ['integrations', 'byType.slack', 'Slack integrations'],
-    ['connections', 'total', 'Devices total'],
-    ['broadcasts', 'failed', 'Broadcasts failed'],
-    ['webhooks', 'inactive', 'Webhooks inactive'],
-    ['chatbots', 'activeSessions', 'Chatbot sessions active'],
-    ['contacts', 'withEmail', 'Contacts with email'],
-    ['dashboard', 'someNewThing.countPerDay', 'Some new thing count per day'],
-  ] as const)('names %s %s "%s"', (section, path, name) => {
-    expect(displayNameFor(section, path)).toBe(name);
+    ['dashboard', 'messages.sent', 'id', 'Total Pesan Terkirim'],
+    ['dashboard', 'revenue.amount', 'en', 'Monthly revenue'],
+    ['users', 'byPlan.unlimited', 'id', 'Pengguna Paket Tanpa Batas'],
+    ['users', 'byRole.admin', 'en', 'Users with the Admin role'],
+    ['integrations', 'byType.slack', 'en', 'Integrations by type · Slack'],
+    ['integrations', 'byType.line', 'en', 'Integrations by type · line'],
+    ['chatbots', 'activeSessions', 'id', 'Session Aktif'],
+    ['dashboard', 'someNewThing.countPerDay', 'en', 'someNewThing.countPerDay'],
+  ] as const)('names %s %s in %s "%s"', (section, path, language, name) => {
+    expect(displayNameFor(context(section, language), path)).toBe(name);
+  });
+
+  it('formats money as the full amount with the language’s symbol, counts whole, grouped by the locale', () => {
+    const money = figureUnit('currency', catalogue, 'id');
+    expect(money).toEqual({ unit: 'currency:financial:Rp ', decimals: 0 });
+    // Grafana's own formatter, as a dashboard would run it (digit grouping follows the browser's locale).
+    const formatted = formattedValueToString(getValueFormat(money.unit)(29191000, money.decimals));
+    expect(formatted).toBe(`Rp ${new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(29191000)}`);
+    expect(figureUnit('count', catalogue, 'en')).toEqual({ unit: 'locale', decimals: 0 });
+    expect(figureUnit('a-unit-from-a-newer-exporter', catalogue, 'en')).toEqual({ unit: 'locale', decimals: 0 });
   });
 
   it('never reports a negative age', () => {
@@ -41,13 +50,23 @@ describe('frames helpers', () => {
     expect(secondsSince(0, 61_400)).toBe(61);
   });
 
-  it('describes statuses an operator can act on', () => {
-    expect(describeStatus(401)).toMatch(/^Authentication failed \(401\)/);
-    expect(describeStatus(403)).toMatch(/^Access denied \(403\)/);
-    expect(describeStatus(429, 'slow down')).toBe('Rate limited (429): slow down. Wait a few seconds and try again.');
-    expect(describeStatus(504, 'Gateway Timeout')).toBe(
+  it('describes statuses an operator can act on, in both languages', () => {
+    expect(describeStatus(401, undefined, 'en')).toMatch(/^Authentication failed \(401\)/);
+    expect(describeStatus(401, undefined, 'id')).toMatch(/^Autentikasi gagal \(401\)/);
+    expect(describeStatus(400, GRAFANA_AUTH_FAILED, 'en')).toMatch(/^Authentication failed: .*valid monitoring token/);
+    expect(describeStatus(400, 'from must be before to', 'en')).toBe(
+      'The monitoring API rejected the request (400): from must be before to.'
+    );
+    expect(describeStatus(403, undefined, 'en')).toMatch(/^Access denied \(403\)/);
+    expect(describeStatus(429, 'slow down', 'en')).toBe(
+      'Rate limited (429): slow down. Wait a few seconds and try again.'
+    );
+    expect(describeStatus(504, 'Gateway Timeout', 'en')).toBe(
       'Cannot reach the exporter (504). Check the data source URL and that the exporter is running.'
     );
-    expect(describeStatus(418)).toBe('Request failed (418).');
+    expect(describeStatus(504, 'Gateway Timeout', 'id')).toBe(
+      'Tidak dapat menghubungi exporter (504). Periksa URL sumber data dan bahwa exporter berjalan.'
+    );
+    expect(describeStatus(418, undefined, 'en')).toBe('Request failed (418).');
   });
 });

@@ -1,97 +1,70 @@
 import {
   createDataFrame,
   FieldType,
-  getValueFormatterIndex,
   type DataFrame,
   type FieldConfig,
   type QueryResultMetaNotice,
 } from '@grafana/data';
+import {
+  breakdownHolding,
+  findFigure,
+  valueWords,
+  type Catalogue,
+  type CatalogueBreakdown,
+  type CatalogueSection,
+} from '../shared/catalogue';
+import { fill, type Label, type Language } from '../shared/language';
 import { KewhatsApiError } from './errors';
-import type { KewhatsQuery, SectionId, SectionResponse } from './types';
+import type { KewhatsQuery, SectionResponse } from './types';
 
 /** Keys of every response that are not figures. */
 const META_KEYS = new Set(['generatedAt', 'stale']);
 
-/** Noun of a section's top-level counts ("Devices connected"). */
-const NOUNS: Record<SectionId, string> = {
-  dashboard: '',
-  users: 'Users',
-  connections: 'Devices',
-  integrations: 'Integrations',
-  chatbots: 'Chatbots',
-  broadcasts: 'Broadcasts',
-  contacts: 'Contacts',
-  webhooks: 'Webhooks',
-};
+/** Name of the age field of a stats frame (seconds since generatedAt). */
+export const LAST_UPDATED = 'lastUpdated';
 
-const SPECIAL_NAMES: Record<string, string> = {
-  'dashboard:revenue.amount': 'Revenue',
-  'chatbots:activeSessions': 'Chatbot sessions active',
-  'contacts:withEmail': 'Contacts with email',
-};
-
-/** Count map used by a breakdown with no field, where the top level has no counts but `total`. */
-const DEFAULT_BREAKDOWN_FIELD: Partial<Record<SectionId, string>> = {
-  users: 'byPlan',
-  integrations: 'byType',
-};
-
-const LABEL_NAMES: Record<string, string> = {
-  byPlan: 'Plan',
-  byRole: 'Role',
-  byType: 'Type',
-};
-
-const TOP_LEVEL_LABEL_NAMES: Partial<Record<SectionId, string>> = {
-  connections: 'Status',
-  broadcasts: 'Status',
-  webhooks: 'State',
-  chatbots: 'Chatbots',
-};
-
-function capitalize(text: string): string {
-  return text ? text[0]!.toUpperCase() + text.slice(1) : text;
+/** What a frame is built from: the catalogue, the query's section in it, and the display language. */
+export interface FrameContext {
+  catalogue: Catalogue;
+  section: CatalogueSection;
+  language: Language;
 }
 
-/** "apiTraffic" → "API traffic", "withEmail" → "with email". */
-function words(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .replace(/\bapi\b/g, 'API');
-}
+const TEXT = {
+  noFigure: {
+    id: 'Bagian "{section}" tidak memiliki angka "{field}". Yang ada: {available}.',
+    en: 'The "{section}" section has no figure "{field}". Available: {available}.',
+  },
+  noCountMap: {
+    id: 'Bagian "{section}" tidak memiliki peta hitungan "{field}".',
+    en: 'The "{section}" section has no count map "{field}".',
+  },
+  available: { id: 'Yang ada: {available}.', en: 'Available: {available}.' },
+  emptyField: {
+    id: 'Kosongkan field untuk hitungan tingkat atas.',
+    en: 'Leave the field empty for the top-level counts.',
+  },
+  noTopLevel: {
+    id: 'Bagian "{section}" tidak memiliki hitungan tingkat atas untuk dirinci: pilih field ({available}).',
+    en: 'The "{section}" section has no top-level counts to break down: choose a field ({available}).',
+  },
+  noGeneratedAt: {
+    id: 'Jawaban "{section}" tidak memiliki generatedAt yang valid: apakah URL sumber data mengarah ke exporter KeWhats?',
+    en: 'The "{section}" response has no valid generatedAt: is the data source URL pointing at a KeWhats exporter?',
+  },
+} satisfies Record<string, Label>;
 
-/** Human name of a figure: "Messages sent", "Users total", "API traffic incoming", "Revenue". */
-export function displayNameFor(section: SectionId, path: string): string {
-  const special = SPECIAL_NAMES[`${section}:${path}`];
-  if (special) {
-    return special;
+/**
+ * Grafana's unit for a figure. Money uses Grafana's full-amount currency unit with the currency
+ * symbol of the language (`Rp` in Indonesian), so the amount reads `Rp 29.191.000` rather than a
+ * scaled `Rp29.2M`; counts use the `locale` unit. Both group digits in the browser's locale
+ * (fullCurrency and locale in @grafana/data valueFormats), which Grafana offers no other way to set.
+ */
+export function figureUnit(unit: string | undefined, catalogue: Catalogue, language: Language): FieldConfig {
+  if (unit === 'currency') {
+    return { unit: `currency:financial:${catalogue.currencySymbol[language]} `, decimals: 0 };
   }
-  const parts = path.split('.');
-  if (parts.length === 2) {
-    const [map, key] = parts as [string, string];
-    if (map === 'byPlan') {
-      return `Users on ${key} plan`;
-    }
-    if (map === 'byRole') {
-      return `Users with ${key} role`;
-    }
-    if (map === 'byType') {
-      return `${capitalize(key)} integrations`;
-    }
-  }
-  const noun = NOUNS[section];
-  if (parts.length === 1 && noun) {
-    return `${noun} ${words(path)}`;
-  }
-  return capitalize(parts.map(words).join(' '));
-}
-
-/** Grafana unit for an amount in a currency: the built-in `currencyIDR` style id when Grafana has one. */
-export function currencyUnit(currency: string): string {
-  const code = currency.trim().toUpperCase();
-  const builtIn = `currency${code}`;
-  return getValueFormatterIndex()[builtIn] ? builtIn : `currency:${code} `;
+  return { unit: 'locale', decimals: 0 };
 }
 
 /** Every numeric leaf of a JSON value, nested keys joined by '.', in document order. */
@@ -125,38 +98,33 @@ function valueAt(body: unknown, path: string): unknown {
   return current;
 }
 
-function unitFor(body: SectionResponse, path: string): FieldConfig {
-  const dot = path.lastIndexOf('.');
-  const parentPath = dot > 0 ? path.slice(0, dot) : '';
-  const leaf = path.slice(dot + 1);
-  const parent = parentPath ? valueAt(body, parentPath) : body;
-  const currency = parent && typeof parent === 'object' ? (parent as Record<string, unknown>).currency : undefined;
-  if (leaf === 'amount' && typeof currency === 'string' && currency.trim()) {
-    return { unit: currencyUnit(currency) };
+/**
+ * The display name of a number of the section: the catalogue's figure label; a count the catalogue
+ * has no figure for (an integration type) is named by its breakdown and its key's words; anything
+ * else keeps its path.
+ */
+export function displayNameFor({ section, language }: FrameContext, path: string): string {
+  const figure = findFigure(section, path);
+  if (figure) {
+    return figure.label[language];
   }
-  return { unit: 'short', decimals: 0 };
+  const breakdown = breakdownHolding(section, path);
+  if (breakdown) {
+    return `${breakdown.label[language]} · ${valueWords(breakdown, path.slice(path.lastIndexOf('.') + 1), language)}`;
+  }
+  return path;
 }
 
-function generatedAtOf(body: SectionResponse, section: SectionId): number {
+function generatedAtOf(body: SectionResponse, { section, language }: FrameContext): number {
   const time = typeof body.generatedAt === 'string' ? Date.parse(body.generatedAt) : NaN;
   if (!Number.isFinite(time)) {
-    throw new KewhatsApiError(
-      `The "${section}" response has no valid generatedAt: is the data source URL pointing at a KeWhats exporter?`
-    );
+    throw new KewhatsApiError(fill(TEXT.noGeneratedAt, language, { section: section.name }));
   }
   return time;
 }
 
-function notices(body: SectionResponse): QueryResultMetaNotice[] | undefined {
-  if (body.stale === true) {
-    return [
-      {
-        severity: 'warning',
-        text: 'Stale figures: the monitoring database is unavailable, showing the last snapshot.',
-      },
-    ];
-  }
-  return undefined;
+function notices(body: SectionResponse, { catalogue, language }: FrameContext): QueryResultMetaNotice[] | undefined {
+  return body.stale === true ? [{ severity: 'warning', text: catalogue.texts.stale[language] }] : undefined;
 }
 
 /** Seconds between generatedAt and now, never negative (clocks may differ a little). */
@@ -164,16 +132,14 @@ export function secondsSince(generatedAt: number, now: number): number {
   return Math.max(0, Math.round((now - generatedAt) / 1000));
 }
 
-/** Name of the age field of a stats frame (seconds since generatedAt). */
-export const LAST_UPDATED = 'lastUpdated';
-
 /**
  * shape 'stats': one row, one number field per numeric leaf, plus generatedAt and lastUpdated.
  * With `field`, only that leaf (or the leaves under that key) besides generatedAt, so a stat
  * panel shows exactly that figure without a field regex; `field: lastUpdated` gives the age only.
  */
-export function statsFrame(query: KewhatsQuery, body: SectionResponse, now: number): DataFrame {
-  const generatedAt = generatedAtOf(body, query.section);
+export function statsFrame(query: KewhatsQuery, body: SectionResponse, now: number, context: FrameContext): DataFrame {
+  const { catalogue, section, language } = context;
+  const generatedAt = generatedAtOf(body, context);
   let leaves = numericLeaves(body);
   const field = query.field?.trim();
   const withAge = !field || field === LAST_UPDATED;
@@ -181,27 +147,29 @@ export function statsFrame(query: KewhatsQuery, body: SectionResponse, now: numb
     const all = leaves;
     leaves = all.filter(([path]) => path === field || path.startsWith(`${field}.`));
     if (!leaves.length && field !== LAST_UPDATED) {
-      throw new KewhatsApiError(
-        `The "${query.section}" section has no figure "${field}". Available: ${[...all.map(([path]) => path), LAST_UPDATED].join(', ')}.`
-      );
+      const available = [...all.map(([path]) => path), LAST_UPDATED].join(', ');
+      throw new KewhatsApiError(fill(TEXT.noFigure, language, { section: section.name, field, available }));
     }
   }
   return createDataFrame({
     refId: query.refId,
-    name: query.section,
-    meta: { notices: notices(body), custom: { generatedAt: body.generatedAt } },
+    name: section.name,
+    meta: { notices: notices(body, context), custom: { generatedAt: body.generatedAt } },
     fields: [
       {
         name: 'generatedAt',
         type: FieldType.time,
         values: [generatedAt],
-        config: { displayNameFromDS: 'Generated at' },
+        config: { displayNameFromDS: catalogue.texts.generatedAt[language] },
       },
       ...leaves.map(([path, value]) => ({
         name: path,
         type: FieldType.number,
         values: [value],
-        config: { displayNameFromDS: displayNameFor(query.section, path), ...unitFor(body, path) },
+        config: {
+          displayNameFromDS: displayNameFor(context, path),
+          ...figureUnit(findFigure(section, path)?.unit, catalogue, language),
+        },
       })),
       ...(withAge
         ? [
@@ -209,7 +177,7 @@ export function statsFrame(query: KewhatsQuery, body: SectionResponse, now: numb
               name: LAST_UPDATED,
               type: FieldType.number,
               values: [secondsSince(generatedAt, now)],
-              config: { displayNameFromDS: 'Last updated', unit: 's', decimals: 0 },
+              config: { displayNameFromDS: catalogue.texts.lastUpdated[language], unit: 's', decimals: 0 },
             },
           ]
         : []),
@@ -233,47 +201,63 @@ export function countMapKeys(body: SectionResponse): string[] {
     .map(([key]) => key);
 }
 
-/** shape 'breakdown': fields label (string) and value (number), one row per entry of a count map. */
-export function breakdownFrame(query: KewhatsQuery, body: SectionResponse): DataFrame {
-  generatedAtOf(body, query.section);
-  const requested = query.field?.trim() || DEFAULT_BREAKDOWN_FIELD[query.section] || '';
+/** The catalogue's keys first, in its order (those the data has), then the others as the data lists them. */
+function inDisplayOrder(
+  entries: Array<[string, number]>,
+  breakdown: CatalogueBreakdown | undefined
+): Array<[string, number]> {
+  const known = breakdown?.values.map((value) => value.key) ?? [];
+  const byKey = new Map(entries);
+  return [
+    ...known.filter((key) => byKey.has(key)).map((key): [string, number] => [key, byKey.get(key)!]),
+    ...entries.filter(([key]) => !known.includes(key)),
+  ];
+}
+
+/**
+ * shape 'breakdown': fields label (string, the key's words) and value (number), one row per entry
+ * of a count map. Without a field: the section's first breakdown, else its top-level counts but total.
+ */
+export function breakdownFrame(query: KewhatsQuery, body: SectionResponse, context: FrameContext): DataFrame {
+  const { section, language } = context;
+  generatedAtOf(body, context);
+  const requested = query.field?.trim() || section.breakdowns[0]?.path || '';
+  const breakdown = section.breakdowns.find((candidate) => candidate.path === requested);
   let entries: Array<[string, number]>;
   if (requested) {
     entries = countMap(valueAt(body, requested));
     if (!entries.length) {
       const maps = countMapKeys(body);
       throw new KewhatsApiError(
-        `The "${query.section}" section has no count map "${requested}".` +
-          (maps.length ? ` Available: ${maps.join(', ')}.` : ' Leave the field empty for the top-level counts.')
+        `${fill(TEXT.noCountMap, language, { section: section.name, field: requested })} ` +
+          (maps.length ? fill(TEXT.available, language, { available: maps.join(', ') }) : TEXT.emptyField[language])
       );
     }
   } else {
     entries = countMap(body).filter(([key]) => key !== 'total' && !META_KEYS.has(key));
     if (!entries.length) {
       throw new KewhatsApiError(
-        `The "${query.section}" section has no top-level counts to break down: choose a field (${countMapKeys(body).join(', ')}).`
+        fill(TEXT.noTopLevel, language, { section: section.name, available: countMapKeys(body).join(', ') })
       );
     }
   }
-  const labelName = requested
-    ? (LABEL_NAMES[requested.split('.').pop()!] ?? capitalize(words(requested)))
-    : (TOP_LEVEL_LABEL_NAMES[query.section] ?? 'Label');
+  const rows = inDisplayOrder(entries, breakdown);
   return createDataFrame({
     refId: query.refId,
-    name: requested ? `${query.section}.${requested}` : query.section,
-    meta: { notices: notices(body), custom: { generatedAt: body.generatedAt } },
+    name: requested ? `${section.name}.${requested}` : section.name,
+    meta: { notices: notices(body, context), custom: { generatedAt: body.generatedAt } },
     fields: [
       {
         name: 'label',
         type: FieldType.string,
-        values: entries.map(([key]) => key),
-        config: { displayNameFromDS: labelName },
+        values: rows.map(([key]) => valueWords(breakdown, key, language)),
+        config: { displayNameFromDS: breakdown?.dimension[language] ?? (requested || section.title[language]) },
       },
       {
         name: 'value',
         type: FieldType.number,
-        values: entries.map(([, value]) => value),
-        config: { displayNameFromDS: NOUNS[query.section] || 'Count', unit: 'short', decimals: 0 },
+        values: rows.map(([, value]) => value),
+        config: { displayNameFromDS: (breakdown?.label ?? section.title)[language], unit: 'locale', decimals: 0 },
       },
     ],
   });

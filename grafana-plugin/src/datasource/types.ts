@@ -1,26 +1,28 @@
 import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
-import type { SectionId } from '../shared/sections';
-
-export type { SectionId } from '../shared/sections';
+import type { Language } from '../shared/language';
 
 export type Shape = 'stats' | 'breakdown';
 
 /**
  * The query model. FIXED: the provisioned dashboards are generated against these names.
+ * - `section`: a section name of the exporter's catalogue (GET /api/monitoring/catalogue).
  * - shape 'stats': one row, one number field per numeric leaf of the section's JSON
  *   (nested keys joined with '.'), plus `generatedAt` (time) and `lastUpdated` (seconds).
  *   `field`, when set, keeps only that leaf or the leaves under that key.
  * - shape 'breakdown': fields `label` and `value`, one row per entry of the count map `field`
- *   (byPlan, byRole, byType, ...). Empty `field`: the top-level counts except `total`.
+ *   (byPlan, byRole, byType, ...). Empty `field`: the section's first breakdown in the catalogue,
+ *   else its top-level counts except `total`.
+ * - `language`: the language of the display names (`id` | `en`); unset: the Grafana user's.
  */
 export interface KewhatsQuery extends DataQuery {
-  section: SectionId;
+  section: string;
   shape: Shape;
   field?: string;
+  language?: Language;
 }
 
+/** A new query reads stats; the query editor proposes the catalogue's first section. */
 export const DEFAULT_QUERY: Partial<KewhatsQuery> = {
-  section: 'dashboard',
   shape: 'stats',
 };
 
@@ -35,8 +37,6 @@ export interface KewhatsSecureJsonData {
   token?: string;
 }
 
-export type ExportType = 'contact' | 'email';
-
 /** Every monitoring response carries these. */
 export interface SectionResponse {
   generatedAt: string;
@@ -44,17 +44,8 @@ export interface SectionResponse {
   [key: string]: unknown;
 }
 
-export interface ContactsResponse extends SectionResponse {
-  total: number;
-  withEmail: number;
-}
-
 export interface SectionResult<T extends SectionResponse = SectionResponse> {
   body: T;
   /** X-KeWhats-Version response header, when the exporter sends it. */
   version?: string;
-}
-
-export interface ContactExport {
-  blob: Blob;
 }

@@ -18,6 +18,7 @@ import {
 import { Observable } from 'rxjs';
 import { DataSource } from '../datasource/datasource';
 import type { KewhatsDataSourceOptions } from '../datasource/types';
+import type { Catalogue } from '../shared/catalogue';
 
 export interface Fixture {
   request?: string;
@@ -40,15 +41,30 @@ export function loadFixture(name: string): Fixture {
   return JSON.parse(JSON.stringify(require(`../../test/fixtures/${name}.json`)));
 }
 
-function toBody(body: unknown, responseType: BackendSrvRequest['responseType']): unknown {
-  if (responseType === 'blob') {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    return new Blob([text]);
+/**
+ * The response body as Grafana's backend service hands it over (parseResponseBody in
+ * public/app/core/utils/fetch.ts): by `responseType`, else JSON when the content type says so,
+ * else text that is parsed as JSON when it is JSON.
+ */
+function toBody(body: unknown, contentType: string, responseType: BackendSrvRequest['responseType']): unknown {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  switch (responseType) {
+    case 'blob':
+      return new Blob([text]);
+    case 'text':
+      return text;
+    case 'json':
+      return JSON.parse(text); // a text body fails here, as response.json() does in Grafana
+    default:
+      if (/^application\/json/i.test(contentType)) {
+        return JSON.parse(text);
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
   }
-  if (responseType === 'text') {
-    return typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  return body;
 }
 
 export class FakeBackendSrv {
@@ -77,7 +93,17 @@ export class FakeBackendSrv {
             headers.set(name, value);
           }
         }
-        const data = toBody(answer.body, options.responseType) as T;
+        // The exporter answers JSON; a fixture without headers is one of its answers.
+        if (!headers.has('content-type') && typeof answer.body !== 'string') {
+          headers.set('content-type', 'application/json; charset=utf-8');
+        }
+        let data: T;
+        try {
+          data = toBody(answer.body, headers.get('content-type') ?? '', options.responseType) as T;
+        } catch (error) {
+          subscriber.error(error);
+          return;
+        }
         const ok = answer.status >= 200 && answer.status < 300;
         if (!ok) {
           subscriber.error({ status: answer.status, statusText: `HTTP ${answer.status}`, data, config: options });
@@ -167,14 +193,24 @@ export function setupGrafana(handler: Handler, variables: Record<string, string>
   return { backend, templates, ds, dataSources };
 }
 
-/** A handler that answers every section with its recorded fixture. */
-export const fixtureHandler: Handler = ({ path, params }) => {
-  if (path === 'dashboard' && params.from !== undefined) {
-    return loadFixture('dashboard-range');
-  }
+function fixtureOrNothing(name: string): Fixture | undefined {
   try {
-    return loadFixture(path);
+    return loadFixture(name);
   } catch {
-    return loadFixture('error-404');
+    return undefined;
   }
+}
+
+/**
+ * A handler that answers the catalogue and every section with its recorded fixture; a request
+ * with a time range gets the section's `-range` recording when there is one.
+ */
+export const fixtureHandler: Handler = ({ path, params }) => {
+  const ranged = Object.keys(params).length > 0 ? fixtureOrNothing(`${path}-range`) : undefined;
+  return ranged ?? fixtureOrNothing(path) ?? loadFixture('error-404');
 };
+
+/** The recorded catalogue. */
+export function loadCatalogue(): Catalogue {
+  return loadFixture('catalogue').body as Catalogue;
+}

@@ -15,6 +15,8 @@ export const REPO_DIR = path.resolve(PLUGIN_DIR, '..');
 export const DIST_DIR = path.join(PLUGIN_DIR, 'dist');
 export const EXPORTER_DIR = path.join(REPO_DIR, 'exporter');
 export const EXPORTER_MAIN = path.join(EXPORTER_DIR, 'src', 'main.ts');
+/** The exporter with a ninth section that exists only in the tests (exporter/test/support/extra-section.ts). */
+export const EXTRA_SECTION_EXPORTER = path.join(EXPORTER_DIR, 'test', 'support', 'extra-section-exporter.ts');
 export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'grafana-plugin');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,11 +47,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts the exporter in demo mode (embedded PGlite with seeded demo data) on a free loopback
- * port and waits for GET /readyz to answer 200 (the first start migrates and seeds).
+ * port and waits for GET /readyz to answer 200 (the first start migrates and seeds). `entry` is
+ * the exporter's main module, or EXTRA_SECTION_EXPORTER; `env` adds variables.
  */
-export async function startExporter({ token, timeoutMs = 180_000 }) {
-  if (!existsSync(EXPORTER_MAIN)) {
-    throw new Error(`the exporter is missing (${EXPORTER_MAIN}): the browser test needs the real exporter`);
+export async function startExporter({ token, entry = EXPORTER_MAIN, env: extraEnv = {}, timeoutMs = 180_000 }) {
+  if (!existsSync(entry)) {
+    throw new Error(`the exporter is missing (${entry}): the browser test needs the real exporter`);
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kewhats-plugin-exporter-'));
@@ -62,8 +65,9 @@ export async function startExporter({ token, timeoutMs = 180_000 }) {
     KEWHATS_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     DEMO_SIMULATOR: 'false',
+    ...extraEnv,
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', EXPORTER_MAIN], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: EXPORTER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -194,6 +198,7 @@ const SPINNER_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2a10 10 0 1 0 10 10h-2a8 8 0 1 1-8-8z"/></svg>';
 
 const PROXY_PREFIX = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/;
+const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
   'content-disposition',
@@ -207,10 +212,16 @@ const FORWARDED_RESPONSE_HEADERS = [
  * The server that plays Grafana: the harness page, the plugin files under
  * /public/plugins/kewhats-monitoring-app/ (dist/), Grafana's icons and fonts, and the data
  * source proxy. Like the plugin.json route, the proxy forwards only GET api/monitoring/* to the
- * exporter and adds `Authorization: Bearer <token>` on the server; the browser's own headers
- * (cookies, authorization) are not forwarded.
+ * exporter of the data source (`dataSources`: uid → { url, token }) and adds
+ * `Authorization: Bearer <token>` on the server; the browser's own headers (cookies,
+ * authorization) are not forwarded. Like Grafana's proxy (modifyResponse in
+ * pkg/api/pluginproxy/ds_proxy.go), it answers an upstream 401 with a plain-text 400
+ * "Authentication to data source failed".
+ *
+ * Page parameters: theme=dark|light, uid, height, lang (Grafana's UI language: id-ID, en-US),
+ * panelLanguage and section (the panel's options).
  */
-export async function startHarnessServer({ exporterUrl, tokens, harnessFile }) {
+export async function startHarnessServer({ dataSources, harnessFile }) {
   const iconsDir = path.join(REPO_DIR, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
   const font = systemFont();
   const proxied = [];
@@ -223,14 +234,17 @@ export async function startHarnessServer({ exporterUrl, tokens, harnessFile }) {
     <script>
       // What Grafana's index.html provides before any plugin code runs.
       window.__grafana_public_path__ = '/public/';
+      const search = new URLSearchParams(location.search);
+      const language = search.get('lang') || 'en-US';
       window.grafanaBootData = {
         assets: { dark: '', light: '' },
-        settings: { appSubUrl: '', buildInfo: { version: '13.2.2', env: 'production' } },
+        settings: { appSubUrl: '', buildInfo: { version: '13.2.2', env: 'production' }, language },
         user: {
-          theme: new URLSearchParams(location.search).get('theme') === 'light' ? 'light' : 'dark',
+          theme: search.get('theme') === 'light' ? 'light' : 'dark',
           timezone: 'browser',
           orgRole: 'Viewer',
           isSignedIn: true,
+          language,
         },
         navTree: [],
       };
@@ -285,7 +299,8 @@ export async function startHarnessServer({ exporterUrl, tokens, harnessFile }) {
           authorization: req.headers.authorization,
           cookie: req.headers.cookie,
         });
-        if (!(uid in tokens)) {
+        const dataSource = dataSources[uid];
+        if (!dataSource) {
           res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Data source not found"}');
           return;
         }
@@ -296,11 +311,16 @@ export async function startHarnessServer({ exporterUrl, tokens, harnessFile }) {
         }
         let upstream;
         try {
-          upstream = await fetch(`${exporterUrl}/${proxyPath}${url.search}`, {
-            headers: { Authorization: `Bearer ${tokens[uid]}`, Accept: req.headers.accept ?? '*/*' },
+          upstream = await fetch(`${dataSource.url}/${proxyPath}${url.search}`, {
+            headers: { Authorization: `Bearer ${dataSource.token}`, Accept: req.headers.accept ?? '*/*' },
           });
         } catch {
           res.writeHead(502, { 'Content-Type': 'application/json' }).end('{"message":"Bad Gateway"}');
+          return;
+        }
+        if (upstream.status === 401) {
+          await upstream.arrayBuffer();
+          res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end(GRAFANA_AUTH_FAILED);
           return;
         }
         const headers = {};

@@ -144,7 +144,10 @@ describe('built bundles', () => {
       range: { from: dateTime(0), to: dateTime(1000), raw: { from: 'now-1h', to: 'now' } },
       scopedVars: {},
     } as unknown as DataQueryRequest);
-    expect(backend.calls[0]!.url).toBe('/api/datasources/proxy/uid/kewhats-monitoring/api/monitoring/users');
+    expect(backend.calls.map((call) => call.url)).toEqual([
+      '/api/datasources/proxy/uid/kewhats-monitoring/api/monitoring/catalogue',
+      '/api/datasources/proxy/uid/kewhats-monitoring/api/monitoring/users',
+    ]);
     expect(response.data[0]!.fields.map((field) => field.name)).toEqual(['label', 'value']);
   });
 
@@ -174,7 +177,7 @@ describe('built bundles', () => {
         replaceVariables: (value: string) => value,
       } as unknown as grafanaData.PanelProps)
     );
-    expect(await screen.findByTestId('kewhats-total-contacts')).toHaveTextContent(/\d/);
+    expect(await screen.findByTestId('kewhats-figure-total')).toHaveTextContent(/\d/);
     expect(screen.getByRole('button', { name: 'Download contacts (CSV)' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Download emails (CSV)' })).toBeInTheDocument();
   });

@@ -1,11 +1,14 @@
 import { Router, type Response } from 'express';
 import type pg from 'pg';
+import { buildCatalogue } from '../../catalogue/catalogue.js';
+import { CONTACT_EXPORT_PATH, type TimeRange } from '../../sections/presentation.js';
 import type { Section } from '../../sections/section.js';
 import type { SnapshotService } from '../../snapshot/snapshot-service.js';
 import { HttpError } from '../errors.js';
+import { catalogueRoute } from './catalogue-route.js';
 import { contactExportRoute } from './contact-export-route.js';
-import { revenueRangeRoute } from './revenue-route.js';
 import { currentSnapshot, sendSection } from './snapshot-response.js';
+import { timeRangeRoute } from './time-range-route.js';
 
 export interface MonitoringRoutesOptions {
   pool: pg.Pool;
@@ -20,7 +23,9 @@ export interface MonitoringRoutesOptions {
   activeExports: Set<Response>;
 }
 
-/** The monitoring API: read-only, one route per section plus the contact exports. */
+const hasTimeRange = (section: Section): section is Section & { timeRange: TimeRange<unknown> } => section.timeRange !== undefined;
+
+/** The monitoring API: read-only, the catalogue, one route per section and the contact exports. */
 export function createMonitoringRoutes(options: MonitoringRoutesOptions): Router {
   const router = Router();
 
@@ -31,14 +36,18 @@ export function createMonitoringRoutes(options: MonitoringRoutesOptions): Router
     next();
   });
 
-  router.get('/dashboard', revenueRangeRoute({ ...options, sectionName: 'dashboard' }));
-  router.get('/contacts/export', contactExportRoute(options));
+  router.get('/catalogue', catalogueRoute(buildCatalogue(options.sections, options)));
+  router.get(`/${CONTACT_EXPORT_PATH}`, contactExportRoute(options));
 
   for (const section of options.sections) {
-    if (section.name === 'dashboard') continue;
-    router.get(`/${section.name}`, async (_req, res) => {
-      sendSection(res, await currentSnapshot(options.snapshots), section.name);
-    });
+    router.get(
+      `/${section.name}`,
+      hasTimeRange(section)
+        ? timeRangeRoute({ ...options, section })
+        : async (_req, res) => {
+            sendSection(res, await currentSnapshot(options.snapshots), section.name);
+          },
+    );
   }
 
   router.use((req) => {

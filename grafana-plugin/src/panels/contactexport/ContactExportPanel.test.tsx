@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { FieldConfigSource, LoadingState, PanelProps, getDefaultTimeRange, type DataSourceApi } from '@grafana/data';
 import { ContactExportPanel } from './ContactExportPanel';
 import { DEFAULT_FILE_NAME_TEMPLATE, type ContactExportOptions } from './types';
+import { config } from '@grafana/runtime';
 import { fixtureHandler, loadFixture, setupGrafana, type Fixture, type Handler } from '../../testing/fakeGrafana';
 
 const CSV: Record<string, string> = {
@@ -65,29 +66,50 @@ beforeEach(() => {
   });
   jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-24T10:00:00Z'));
   jest.spyOn(console, 'error');
+  config.language = 'en-US';
 });
 
 afterEach(() => {
   // No React warnings or errors while rendering.
   expect(console.error).not.toHaveBeenCalled();
   jest.restoreAllMocks();
+  config.language = undefined;
 });
 
 const contacts = loadFixture('contacts').body as { total: number; withEmail: number };
 
 describe('ContactExportPanel', () => {
-  it('shows the contact and email totals from the data source', async () => {
+  it('shows the figures of the catalogue section with exports, and its download buttons', async () => {
     const { backend } = setupGrafana(csvHandler());
     renderPanel();
-    expect(await screen.findByTestId('kewhats-total-contacts')).toHaveTextContent(contacts.total.toLocaleString());
-    expect(screen.getByTestId('kewhats-total-emails')).toHaveTextContent(contacts.withEmail.toLocaleString());
+    expect(await screen.findByTestId('kewhats-figure-total')).toHaveTextContent(contacts.total.toLocaleString('en-US'));
+    expect(screen.getByTestId('kewhats-figure-withEmail')).toHaveTextContent(
+      contacts.withEmail.toLocaleString('en-US')
+    );
     expect(screen.getByText('Contacts')).toBeInTheDocument();
     expect(screen.getByText('Contacts with email')).toBeInTheDocument();
     expect(backend.calls.map((call) => call.url)).toEqual([
+      '/api/datasources/proxy/uid/kewhats-monitoring/api/monitoring/catalogue',
       '/api/datasources/proxy/uid/kewhats-monitoring/api/monitoring/contacts',
     ]);
     expect(screen.getByRole('button', { name: 'Download contacts (CSV)' })).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Download emails (CSV)' })).toBeEnabled();
+  });
+
+  it.each([
+    ['the panel’s language option', { language: 'id' as const }, 'en-US'],
+    ['the Grafana user’s language', {}, 'id-ID'],
+  ])('speaks Indonesian by %s, numbers grouped with dots', async (_how, options, grafanaLanguage) => {
+    config.language = grafanaLanguage;
+    setupGrafana(csvHandler());
+    renderPanel(options);
+    expect(await screen.findByTestId('kewhats-figure-total')).toHaveTextContent(contacts.total.toLocaleString('id-ID'));
+    expect(contacts.total.toLocaleString('id-ID')).toContain('.');
+    expect(screen.getByText('Total Kontak')).toBeInTheDocument();
+    expect(screen.getByText('Kontak dengan Email')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Unduh kontak (CSV)' })).toBeEnabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Unduh email (CSV)' }));
+    expect(await screen.findByText(/^Terunduh kewhats-emails-2026-11-24\.csv \(/)).toBeInTheDocument();
   });
 
   it.each([
@@ -96,7 +118,7 @@ describe('ContactExportPanel', () => {
   ] as const)('downloads the %s CSV through the data source', async (type, label, fileName) => {
     const { backend } = setupGrafana(csvHandler());
     renderPanel();
-    await screen.findByTestId('kewhats-total-contacts');
+    await screen.findByTestId('kewhats-figure-total');
     await userEvent.click(screen.getByRole('button', { name: label }));
     expect(await screen.findByText(`Downloaded ${fileName} (${CSV[type]!.length} B).`)).toBeInTheDocument();
     const exportCall = backend.calls.find((call) => call.url.endsWith('/contacts/export'));
@@ -115,7 +137,7 @@ describe('ContactExportPanel', () => {
   it('uses the file-name template and a data source uid with variables', async () => {
     setupGrafana(csvHandler());
     renderPanel({ datasourceUid: '$ds', fileNameTemplate: '{datasource}-{type}' });
-    await screen.findByTestId('kewhats-total-contacts');
+    await screen.findByTestId('kewhats-figure-total');
     await userEvent.click(screen.getByRole('button', { name: 'Download emails (CSV)' }));
     await waitFor(() => expect(saved.map((file) => file.fileName)).toEqual(['kewhats-monitoring-emails.csv']));
   });
@@ -125,13 +147,13 @@ describe('ContactExportPanel', () => {
     const pending = new Promise<Fixture>((resolve) => (finish = resolve));
     setupGrafana(csvHandler({ contact: pending }));
     renderPanel();
-    await screen.findByTestId('kewhats-total-contacts');
+    await screen.findByTestId('kewhats-figure-total');
     await userEvent.click(screen.getByRole('button', { name: 'Download contacts (CSV)' }));
     const button = screen.getByRole('button', { name: 'Download contacts (CSV)' });
     expect(button).toBeDisabled();
     expect(button).toHaveAttribute('aria-busy', 'true');
     expect(screen.getByRole('button', { name: 'Download emails (CSV)' })).toBeDisabled();
-    expect(screen.getByRole('status')).toHaveTextContent('Preparing the contacts CSV…');
+    expect(screen.getByRole('status')).toHaveTextContent('Preparing kewhats-contacts-2026-11-24.csv…');
     await act(async () => finish({ status: 200, headers: { 'content-type': 'text/csv' }, body: CSV.contact }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Download contacts (CSV)' })).toBeEnabled());
     expect(saved).toHaveLength(1);
@@ -150,9 +172,9 @@ describe('ContactExportPanel', () => {
   ])('shows a clear error for %i and can dismiss it', async (status, body, message) => {
     setupGrafana(csvHandler({ email: { status, body } }));
     renderPanel();
-    await screen.findByTestId('kewhats-total-contacts');
+    await screen.findByTestId('kewhats-figure-total');
     await userEvent.click(screen.getByRole('button', { name: 'Download emails (CSV)' }));
-    const alert = await screen.findByRole('alert', { name: 'Download of emails failed' });
+    const alert = await screen.findByRole('alert', { name: 'Download of kewhats-emails-2026-11-24.csv failed' });
     expect(alert).toHaveTextContent(message);
     expect(saved).toHaveLength(0);
     expect(screen.getByRole('button', { name: 'Download emails (CSV)' })).toBeEnabled();
@@ -160,25 +182,32 @@ describe('ContactExportPanel', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it('explains when the totals cannot be loaded', async () => {
-    setupGrafana(() => loadFixture('error-401'));
+  it.each(['error-401', 'grafana-auth-failed'])('explains when the figures cannot be loaded (%s)', async (fixture) => {
+    setupGrafana(() => loadFixture(fixture));
     renderPanel();
-    const alert = await screen.findByRole('alert', { name: 'Cannot load contact totals' });
-    expect(alert).toHaveTextContent(/Authentication failed \(401\)/);
+    const alert = await screen.findByRole('alert', { name: 'Cannot load the figures' });
+    expect(alert).toHaveTextContent(/Authentication failed.*valid monitoring token/);
+  });
+
+  it('shows the section the panel names, and says so when the catalogue has none', async () => {
+    setupGrafana(csvHandler());
+    renderPanel({ section: 'nope' });
+    const alert = await screen.findByRole('alert', { name: 'Cannot load the figures' });
+    expect(alert).toHaveTextContent('The catalogue has no section "nope".');
   });
 
   it('refuses a data source of another type', async () => {
     const { dataSources } = setupGrafana(csvHandler());
     dataSources.set('prom', { type: 'prometheus', uid: 'prom' } as DataSourceApi);
     renderPanel({ datasourceUid: 'prom' });
-    const alert = await screen.findByRole('alert', { name: 'Cannot load contact totals' });
+    const alert = await screen.findByRole('alert', { name: 'Cannot load the figures' });
     expect(alert).toHaveTextContent('choose a KeWhats Monitoring (kewhats-monitoring-datasource) data source');
   });
 
   it('reports a missing data source', async () => {
     setupGrafana(csvHandler());
     renderPanel({ datasourceUid: 'gone' });
-    const alert = await screen.findByRole('alert', { name: 'Cannot load contact totals' });
+    const alert = await screen.findByRole('alert', { name: 'Cannot load the figures' });
     expect(alert).toHaveTextContent('Datasource gone was not found');
   });
 });

@@ -3,9 +3,17 @@ import { css } from '@emotion/css';
 import type { DataSourceApi, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import type { ContactExport, ContactsResponse, ExportType, SectionResult } from '../../datasource/types';
-import { DATASOURCE_TYPE, DEFAULT_DATASOURCE_UID } from '../../shared/sections';
-import { buildFileName, saveBlob, TYPE_NAMES } from './fileName';
+import type { SectionResponse, SectionResult } from '../../datasource/types';
+import {
+  exportsOf,
+  findSection,
+  type Catalogue,
+  type CatalogueExport,
+  type CatalogueSection,
+} from '../../shared/catalogue';
+import { DATASOURCE_TYPE, DEFAULT_DATASOURCE_UID } from '../../shared/ids';
+import { fill, languageOf, type Label, type Language } from '../../shared/language';
+import { buildFileName, saveBlob } from './fileName';
 import type { ContactExportOptions } from './types';
 
 /**
@@ -13,52 +21,98 @@ import type { ContactExportOptions } from './types';
  * so the instance is recognised by its type and methods, not by `instanceof`.
  */
 export interface ContactExportSource extends DataSourceApi {
-  getContactTotals(): Promise<SectionResult<ContactsResponse>>;
-  exportContacts(type: ExportType): Promise<ContactExport>;
+  getCatalogue(language?: Language): Promise<Catalogue>;
+  getSection(section: CatalogueSection, params?: undefined, language?: Language): Promise<SectionResult>;
+  downloadExport(item: CatalogueExport, language?: Language): Promise<Blob>;
 }
 
 export function isContactExportSource(ds: DataSourceApi | undefined): ds is ContactExportSource {
   const candidate = ds as Partial<ContactExportSource> | undefined;
   return (
-    !!candidate && typeof candidate.getContactTotals === 'function' && typeof candidate.exportContacts === 'function'
+    !!candidate &&
+    typeof candidate.getCatalogue === 'function' &&
+    typeof candidate.getSection === 'function' &&
+    typeof candidate.downloadExport === 'function'
   );
 }
 
-const BUTTONS: Array<{ type: ExportType; label: string }> = [
-  { type: 'contact', label: 'Download contacts (CSV)' },
-  { type: 'email', label: 'Download emails (CSV)' },
-];
+const TEXT = {
+  loading: { id: 'Memuat angka…', en: 'Loading the figures…' },
+  loadFailed: { id: 'Angka tidak dapat dimuat', en: 'Cannot load the figures' },
+  figures: { id: 'Angka', en: 'Figures' },
+  wrongType: {
+    id: 'Sumber data "{uid}" bertipe {type}: pilih sumber data KeWhats Monitoring ({expected}) di opsi panel.',
+    en: 'Data source "{uid}" is a {type} data source: choose a KeWhats Monitoring ({expected}) data source in the panel options.',
+  },
+  notKewhats: {
+    id: 'Sumber data "{uid}" bukan sumber data KeWhats Monitoring.',
+    en: 'Data source "{uid}" is not a KeWhats Monitoring data source.',
+  },
+  noExports: {
+    id: 'Katalog tidak memiliki bagian dengan ekspor CSV.',
+    en: 'The catalogue has no section with CSV exports.',
+  },
+  noSection: { id: 'Bagian "{section}" tidak ada di katalog.', en: 'The catalogue has no section "{section}".' },
+  preparing: { id: 'Menyiapkan {file}…', en: 'Preparing {file}…' },
+  downloaded: { id: 'Terunduh {file} ({size}).', en: 'Downloaded {file} ({size}).' },
+  downloadFailed: { id: 'Unduhan {file} gagal', en: 'Download of {file} failed' },
+  unknownError: { id: 'Galat tidak dikenal', en: 'Unknown error' },
+} satisfies Record<string, Label>;
 
-function errorMessage(error: unknown): string {
+function errorMessage(error: unknown, language: Language): string {
   if (error instanceof Error && error.message) {
     return error.message;
   }
-  return typeof error === 'string' ? error : 'Unknown error';
+  return typeof error === 'string' ? error : TEXT.unknownError[language];
 }
 
-function formatBytes(bytes: number): string {
+function formatBytes(bytes: number, locale: string | undefined): string {
+  const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   if (bytes < 1024) {
-    return `${bytes} B`;
+    return `${number(bytes)} B`;
   }
   if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${number(bytes / 1024)} KiB`;
   }
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${number(bytes / 1024 / 1024)} MiB`;
+}
+
+function valueAt(body: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body);
+}
+
+/** A figure as the language writes numbers: `1.234` and `Rp 29.191.000` in Indonesian. */
+function formatFigure(value: unknown, unit: string, catalogue: Catalogue, language: Language): string {
+  if (typeof value !== 'number') {
+    return '–';
+  }
+  const options: Intl.NumberFormatOptions =
+    unit === 'currency'
+      ? { style: 'currency', currency: catalogue.currency, maximumFractionDigits: 0 }
+      : { maximumFractionDigits: 0 };
+  return new Intl.NumberFormat(catalogue.locales[language], options).format(value);
 }
 
 interface LoadResult {
   key: string;
   source?: ContactExportSource;
-  totals?: ContactsResponse;
+  catalogue?: Catalogue;
+  section?: CatalogueSection;
+  body?: SectionResponse;
   error?: string;
 }
 
 interface DownloadState {
-  type: ExportType;
+  type: string;
+  file: string;
   status: 'running' | 'done' | 'error';
   message: string;
 }
 
+/**
+ * The CSV downloads of a catalogue section (its `contactExport` extra) and that section's figures.
+ * Every word and number comes from the exporter's catalogue and API, in the panel's language.
+ */
 export function ContactExportPanel({
   options,
   timeRange,
@@ -68,10 +122,12 @@ export function ContactExportPanel({
   height,
 }: PanelProps<ContactExportOptions>) {
   const styles = useStyles2(getStyles);
+  const language = languageOf(options.language);
   const uid = replaceVariables(options.datasourceUid?.trim() || DEFAULT_DATASOURCE_UID);
+  const sectionName = replaceVariables(options.section?.trim() ?? '');
   const refreshKey = timeRange?.to?.valueOf();
 
-  const requestKey = `${uid}|${refreshKey ?? ''}`;
+  const requestKey = `${uid}|${sectionName}|${language}|${refreshKey ?? ''}`;
   const [loaded, setLoaded] = useState<LoadResult>();
   const [download, setDownload] = useState<DownloadState>();
   const mounted = useRef(true);
@@ -90,14 +146,21 @@ export function ContactExportPanel({
       try {
         const ds = await getDataSourceSrv().get(uid);
         if (!isContactExportSource(ds)) {
+          throw new Error(fill(TEXT.wrongType, language, { uid, type: ds.type, expected: DATASOURCE_TYPE }));
+        }
+        const catalogue = await ds.getCatalogue(language);
+        const section = sectionName
+          ? findSection(catalogue, sectionName)
+          : catalogue.sections.find((candidate) => exportsOf(candidate).length > 0);
+        if (!section) {
           throw new Error(
-            `Data source "${uid}" is a ${ds.type} data source: choose a KeWhats Monitoring (${DATASOURCE_TYPE}) data source in the panel options.`
+            sectionName ? fill(TEXT.noSection, language, { section: sectionName }) : TEXT.noExports[language]
           );
         }
-        const { body } = await ds.getContactTotals();
-        result = { key: requestKey, source: ds, totals: body };
+        const { body } = await ds.getSection(section, undefined, language);
+        result = { key: requestKey, source: ds, catalogue, section, body };
       } catch (error) {
-        result = { key: requestKey, error: errorMessage(error) };
+        result = { key: requestKey, error: errorMessage(error, language) };
       }
       if (!cancelled) {
         setLoaded(result);
@@ -106,86 +169,90 @@ export function ContactExportPanel({
     return () => {
       cancelled = true;
     };
-  }, [uid, requestKey]);
+  }, [uid, sectionName, language, requestKey]);
 
   const loading = loaded?.key !== requestKey;
   // Only the data source of the current uid (a changed uid may still be loading).
   const source = loading ? undefined : loaded?.source;
-  const totals = loaded?.totals;
-  const loadError = loaded?.error;
+  const { catalogue, section, body, error: loadError } = loaded ?? {};
+  // The catalogue's locale of the language: `1.234` in Indonesian, `1,234` in English.
+  const locale = catalogue?.locales[language];
 
   const onDownload = useCallback(
-    async (type: ExportType) => {
-      setDownload({ type, status: 'running', message: `Preparing the ${TYPE_NAMES[type]} CSV…` });
+    async (item: CatalogueExport) => {
+      const file = buildFileName(options.fileNameTemplate, {
+        fileStem: item.fileStem,
+        now: Date.now(),
+        timeZone,
+        datasourceUid: uid,
+      });
+      setDownload({ type: item.type, file, status: 'running', message: fill(TEXT.preparing, language, { file }) });
       try {
         const ds = source ?? (await getDataSourceSrv().get(uid));
         if (!isContactExportSource(ds)) {
-          throw new Error(`Data source "${uid}" is not a KeWhats Monitoring data source.`);
+          throw new Error(fill(TEXT.notKewhats, language, { uid }));
         }
-        const { blob } = await ds.exportContacts(type);
-        const fileName = buildFileName(options.fileNameTemplate, {
-          type,
-          now: Date.now(),
-          timeZone,
-          datasourceUid: uid,
-        });
-        saveBlob(blob, fileName);
+        const blob = await ds.downloadExport(item, language);
+        saveBlob(blob, file);
         if (mounted.current) {
-          setDownload({ type, status: 'done', message: `Downloaded ${fileName} (${formatBytes(blob.size)}).` });
+          setDownload({
+            type: item.type,
+            file,
+            status: 'done',
+            message: fill(TEXT.downloaded, language, { file, size: formatBytes(blob.size, locale) }),
+          });
         }
       } catch (error) {
         if (mounted.current) {
-          setDownload({ type, status: 'error', message: errorMessage(error) });
+          setDownload({ type: item.type, file, status: 'error', message: errorMessage(error, language) });
         }
       }
     },
-    [source, uid, options.fileNameTemplate, timeZone]
+    [source, uid, options.fileNameTemplate, timeZone, language, locale]
   );
 
   const busy = download?.status === 'running';
   const compact = width < 360;
 
   return (
-    <div className={styles.wrapper} style={{ width, height }} data-testid="kewhats-contactexport-panel">
-      {loading && !totals && !loadError ? <LoadingPlaceholder text="Loading contact totals…" /> : null}
+    <div className={styles.wrapper} style={{ width, height }} data-testid="kewhats-contactexport-panel" lang={language}>
+      {loading && !body && !loadError ? <LoadingPlaceholder text={TEXT.loading[language]} /> : null}
       {loadError ? (
-        <Alert title="Cannot load contact totals" severity="error" bottomSpacing={0}>
+        <Alert title={TEXT.loadFailed[language]} severity="error" bottomSpacing={0}>
           {loadError}
         </Alert>
       ) : null}
-      {totals ? (
-        <dl className={styles.totals} aria-label="Contact totals">
-          <div className={styles.total}>
-            <dt className={styles.totalLabel}>Contacts</dt>
-            <dd className={styles.totalValue} data-testid="kewhats-total-contacts">
-              {totals.total.toLocaleString()}
-            </dd>
-          </div>
-          <div className={styles.total}>
-            <dt className={styles.totalLabel}>Contacts with email</dt>
-            <dd className={styles.totalValue} data-testid="kewhats-total-emails">
-              {totals.withEmail.toLocaleString()}
-            </dd>
-          </div>
+      {catalogue && section && body ? (
+        <dl className={styles.totals} aria-label={`${TEXT.figures[language]}: ${section.title[language]}`}>
+          {section.figures.map((figure) => (
+            <div className={styles.total} key={figure.path}>
+              <dt className={styles.totalLabel}>{figure.label[language]}</dt>
+              <dd className={styles.totalValue} data-testid={`kewhats-figure-${figure.path}`}>
+                {formatFigure(valueAt(body, figure.path), figure.unit, catalogue, language)}
+              </dd>
+            </div>
+          ))}
         </dl>
       ) : null}
-      <Stack direction={compact ? 'column' : 'row'} gap={1} wrap="wrap">
-        {BUTTONS.map(({ type, label }) => {
-          const running = busy && download?.type === type;
-          return (
-            <Button
-              key={type}
-              icon={running ? 'spinner' : 'download-alt'}
-              variant={type === 'contact' ? 'primary' : 'secondary'}
-              disabled={busy}
-              aria-busy={running}
-              onClick={() => onDownload(type)}
-            >
-              {label}
-            </Button>
-          );
-        })}
-      </Stack>
+      {section ? (
+        <Stack direction={compact ? 'column' : 'row'} gap={1} wrap="wrap">
+          {exportsOf(section).map((item, index) => {
+            const running = busy && download?.type === item.type;
+            return (
+              <Button
+                key={item.type}
+                icon={running ? 'spinner' : 'download-alt'}
+                variant={index === 0 ? 'primary' : 'secondary'}
+                disabled={busy}
+                aria-busy={running}
+                onClick={() => onDownload(item)}
+              >
+                {item.label[language]}
+              </Button>
+            );
+          })}
+        </Stack>
+      ) : null}
       <div
         role="status"
         aria-live="polite"
@@ -199,7 +266,7 @@ export function ContactExportPanel({
       </div>
       {download?.status === 'error' ? (
         <Alert
-          title={`Download of ${TYPE_NAMES[download.type]} failed`}
+          title={fill(TEXT.downloadFailed, language, { file: download.file })}
           severity="error"
           bottomSpacing={0}
           onRemove={() => setDownload(undefined)}

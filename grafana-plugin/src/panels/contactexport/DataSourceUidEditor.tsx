@@ -1,7 +1,7 @@
 import React from 'react';
 import type { StandardEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
-import { DATASOURCE_TYPE, DEFAULT_DATASOURCE_UID } from '../../shared/sections';
+import { DATASOURCE_TYPE, DEFAULT_DATASOURCE_UID } from '../../shared/ids';
 
 /** Panel option editor: picks a KeWhats Monitoring data source and stores its uid. */
 export function DataSourceUidEditor({ value, onChange, id }: StandardEditorProps<string>) {

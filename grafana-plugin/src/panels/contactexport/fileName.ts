@@ -1,18 +1,16 @@
 import { dateTimeFormat } from '@grafana/data';
 import { DEFAULT_FILE_NAME_TEMPLATE } from './types';
-import type { ExportType } from '../../datasource/types';
-
-export const TYPE_NAMES: Record<ExportType, string> = { contact: 'contacts', email: 'emails' };
 
 export interface FileNameContext {
-  type: ExportType;
+  /** The export's file stem from the catalogue: contacts, emails. */
+  fileStem: string;
   now: number;
   timeZone?: string;
   datasourceUid?: string;
 }
 
 /**
- * Expands a file-name template: {type} → contacts|emails, {date} → YYYY-MM-DD and {time} →
+ * Expands a file-name template: {type} → the export's file stem (contacts, emails), {date} → YYYY-MM-DD and {time} →
  * HHmmss in the dashboard's time zone, {datasource} → the data source uid. Characters that
  * are not allowed in file names become '-'; a name without extension gets '.csv'.
  */
@@ -20,7 +18,7 @@ export function buildFileName(template: string | undefined, context: FileNameCon
   const source = template?.trim() || DEFAULT_FILE_NAME_TEMPLATE;
   const format = (pattern: string) => dateTimeFormat(context.now, { format: pattern, timeZone: context.timeZone });
   const values: Record<string, string> = {
-    type: TYPE_NAMES[context.type],
+    type: context.fileStem,
     date: format('YYYY-MM-DD'),
     time: format('HHmmss'),
     datasource: context.datasourceUid ?? '',

@@ -4,7 +4,8 @@
  * services the plugin uses (backend, data source and template services), and renders the
  * built contact-export panel inside a Grafana-themed panel container.
  *
- * Page parameters: ?theme=dark|light&uid=<data source uid>
+ * Page parameters: ?theme=dark|light&uid=<data source uid>&lang=<Grafana UI language>
+ * &panelLanguage=id|en&section=<name> (the last two are the panel's options).
  */
 import React from 'react';
 import * as ReactDOM from 'react-dom';
@@ -45,19 +46,24 @@ const PLUGIN_BASE = '/public/plugins/kewhats-monitoring-app';
 
 // ---- Grafana's backend service: fetch() with Grafana's response and error shapes ----------
 
+/**
+ * Grafana's parseResponseBody (public/app/core/utils/fetch.ts): by `responseType`, else JSON when
+ * the content type is application/json, else text that is parsed as JSON when it is JSON.
+ */
 async function parseBody(response: Response, responseType: BackendSrvRequest['responseType']): Promise<unknown> {
-  switch (responseType) {
+  const type =
+    responseType ?? (/^application\/json/i.test(response.headers.get('content-type') ?? '') ? 'json' : undefined);
+  switch (type) {
     case 'blob':
       return response.blob();
     case 'arraybuffer':
       return response.arrayBuffer();
     case 'text':
       return response.text();
+    case 'json':
+      return response.json();
     default: {
       const text = await response.text();
-      if (!text) {
-        return undefined;
-      }
       try {
         return JSON.parse(text);
       } catch {
@@ -189,12 +195,13 @@ async function start() {
     settings: DataSourceInstanceSettings
   ) => DataSourceApi;
 
-  // Data sources as Grafana's provisioning would define them; the token is known only to the server.
+  // Data sources as Grafana's provisioning would define them (any uid the server knows); the
+  // token is known only to the server.
   const instances = new Map<string, DataSourceApi>();
-  for (const dsUid of ['kewhats-monitoring', 'kewhats-wrong-token']) {
-    instances.set(
-      dsUid,
-      new DataSourceClass({
+  const dataSource = (dsUid: string) => {
+    let instance = instances.get(dsUid);
+    if (!instance) {
+      instance = new DataSourceClass({
         id: instances.size + 1,
         uid: dsUid,
         type: 'kewhats-monitoring-datasource',
@@ -204,17 +211,18 @@ async function start() {
         jsonData: { url: 'http://exporter (server side)' },
         readOnly: true,
         meta: { id: 'kewhats-monitoring-datasource' },
-      } as unknown as DataSourceInstanceSettings)
-    );
-  }
+      } as unknown as DataSourceInstanceSettings);
+      instances.set(dsUid, instance);
+    }
+    return instance;
+  };
   const dataSourceSrv: Partial<DataSourceSrv> = {
     async get(ref) {
       const key = typeof ref === 'string' ? ref : ref?.uid;
-      const instance = key ? instances.get(key) : undefined;
-      if (!instance) {
-        throw new Error(`Datasource ${key} was not found`);
+      if (!key) {
+        throw new Error('Datasource was not found');
       }
-      return instance;
+      return dataSource(key);
     },
     getList: () => [],
     getInstanceSettings: () => undefined,
@@ -229,7 +237,12 @@ async function start() {
     data: { state: LoadingState.Done, series: [], timeRange },
     timeRange,
     timeZone: 'browser',
-    options: { datasourceUid: uid, fileNameTemplate: 'kewhats-{type}-{date}.csv' },
+    options: {
+      datasourceUid: uid,
+      fileNameTemplate: 'kewhats-{type}-{date}.csv',
+      section: params.get('section') ?? '',
+      language: params.get('panelLanguage') ?? '',
+    },
     fieldConfig: { defaults: {}, overrides: [] },
     transparent: false,
     width: 640,
@@ -268,8 +281,11 @@ async function start() {
     __harness: {
       mode,
       appPlugin: appModule.plugin,
-      dataSource: (dsUid: string) => instances.get(dsUid),
+      dataSource,
       requests: backendSrv.requests,
+      /** Grafana's own value formatting (@grafana/data), as a panel runs it on a field. */
+      formatValue: (unit: string, decimals: number | undefined, value: number) =>
+        grafanaData.formattedValueToString(grafanaData.getValueFormat(unit)(value, decimals)),
     },
   });
 }
