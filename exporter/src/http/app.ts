@@ -80,6 +80,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
       exporterMetrics: deps.exporterMetrics,
       authenticate,
       metricsPublic: config.metricsPublic,
+      readyzTimeoutMs: config.readyzTimeoutMs,
     }),
   );
 
@@ -96,6 +97,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
       refreshIntervalMs: config.refreshIntervalMs,
       exportConcurrency: config.exportConcurrency,
       exportStatementTimeoutMs: config.exportStatementTimeoutMs,
+      exportIdleTimeoutMs: config.exportIdleTimeoutMs,
       activeExports,
     }),
   );

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface TcpProxy {
   /** The database URL rewritten to go through the proxy. */
   url: string;
-  /** Cuts every connection and refuses new ones: the database is "down". */
+  /** Cuts every connection (held ones too) and refuses new ones: the database is "down". */
   cut(): void;
   /** Accepts connections again. */
   restore(): void;
@@ -90,6 +90,7 @@ export async function startTcpProxy(databaseUrl: string, options: TcpProxyOption
     url: proxied.toString(),
     cut() {
       down = true;
+      hung = false;
       destroyAll();
     },
     restore() {

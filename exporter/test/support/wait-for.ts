@@ -9,11 +9,11 @@ export async function waitFor<Value>(
   what: string,
   condition: () => Value | Promise<Value>,
   options: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<NonNullable<Value>> {
+): Promise<Exclude<Value, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const value = await condition();
-    if (value) return value as NonNullable<Value>;
+    if (value) return value as Exclude<Value, false | null | undefined | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`still waiting for ${what} after ${options.timeoutMs ?? 60_000} ms`);
     await sleep(options.intervalMs ?? 20);
   }
