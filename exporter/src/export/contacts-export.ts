@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { checkOutClient } from '../db/checked-out-client.js';
 import { submitCopy } from '../db/copy-query.js';
-import { ExportCutError, startExportWatch, type ExportLimits } from './export-watchdog.js';
+import { startExportWatch, type ExportCutError, type ExportLimits } from './export-watchdog.js';
 import { CONTACT_HAS_EMAIL_SQL, TRIMMED_EMAIL_SQL } from '../sections/contacts.js';
 
 export const EXPORT_TYPES = ['contact', 'email'] as const;

@@ -18,6 +18,7 @@ import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authentic
 import { errorHandler, HttpError } from './errors.js';
 import { createMonitoringRoutes } from './monitoring/monitoring-routes.js';
 import { createOperationalRoutes } from './operational-routes.js';
+import { rejectNulBytes } from './reject-nul-bytes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -68,6 +69,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
     res.setHeader('X-KeWhats-Version', VERSION);
     next();
   });
+  app.use(rejectNulBytes);
 
   const authenticate = createAuthenticator({ jwt: config.jwt, monitoringToken: config.monitoringToken });
   const apiHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });

@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
+import { runExporterToExit } from '../support/exporter-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
 /** Starts the real exporter process and waits for it to exit (it must, with these settings). */
-function runExporter(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    });
-  });
-}
+const runExporter = (env: Record<string, string>) => runExporterToExit(env);
 
 function assertOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {
   assert.equal(result.code, 1);

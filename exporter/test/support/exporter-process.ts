@@ -34,25 +34,40 @@ export interface ExporterProcess {
   stop(signal?: NodeJS.Signals): Promise<ProcessExit>;
 }
 
+/** Spawns `src/main.ts` (what `npm start` runs) with a minimal environment plus `env`. */
+function spawnExporter(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/**
+ * Starts the exporter process expecting it to stop by itself (a start-up failure), and returns
+ * how it ended; one still running after 30 s is killed (and the exit shows the signal).
+ */
+export function runExporterToExit(env: Record<string, string>): Promise<ProcessExit & { stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnExporter({ LOG_LEVEL: 'silent', ...env });
+    let stderr = '';
+    let stdout = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, stdout });
+    });
+  });
+}
+
 /**
  * The real exporter process (`src/main.ts`, as `npm start` runs it) on a loopback port over
  * `databaseUrl`: what a crash, an exit code or the process's memory is asserted on.
  */
 export async function startExporterProcess(options: { databaseUrl: string; env?: Record<string, string> }): Promise<ExporterProcess> {
   const machineToken = randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: options.databaseUrl,
-      MONITORING_TOKEN: machineToken,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnExporter({ DATABASE_URL: options.databaseUrl, MONITORING_TOKEN: machineToken, LOG_LEVEL: 'info', ...options.env });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
