@@ -48,7 +48,7 @@ function npmCommands(markdown: string): string[] {
     .flatMap((text) => text.split('\n'))
     .map((line) => line.replace(/\s#.*$/, ''))
     .flatMap((line) => line.split('&&'))
-    .map((part) => /(?:^|\s)(npm (?:run|start|test|ci|install)\b.*)$/.exec(part.trim())?.[1]?.replace(/\s+/g, ' '))
+    .map((part) => /(?:^|\s)(npm (?:run|start|test|ci|install)(?:\s.*)?)$/.exec(part.trim())?.[1]?.replace(/\s+/g, ' '))
     .filter((part): part is string => part !== undefined);
 }
 
