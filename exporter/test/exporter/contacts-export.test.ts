@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
+import { createPool } from '../../src/db/pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { fixtures } from '../support/fixtures.js';
@@ -119,6 +121,32 @@ describe('contact exports', () => {
     // The suite allows one export at a time; a slot still held after the last byte would be a 429.
     for (let attempt = 1; attempt <= 30; attempt += 1) {
       assert.equal((await download(exporter, 'email')).response.status, 200, `export ${attempt}`);
+    }
+  });
+
+  test("an export outlasting the pool's client-side query timeout is not cut by it, nor hit by it afterwards", async () => {
+    const pool = createPool(db.url, { max: 2, queryTimeoutMs: 300 });
+    const shortTimeouts = await startTestExporter({ pool, config: { exportConcurrency: 1 } });
+    const exportUrl = `${shortTimeouts.url}/api/monitoring/contacts/export?type=email`;
+    const locker = await db.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE "Contact" IN ACCESS EXCLUSIVE MODE');
+      const download = fetch(exportUrl, { headers: shortTimeouts.authHeaders() });
+      await waitFor('the export to be running', () => shortTimeouts.exporter.exporterApp.activeExports.size === 1);
+      // The COPY waits behind the lock for twice the pool's query timeout.
+      await sleep(600);
+      await locker.query('COMMIT');
+      const response = await download;
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /^email\n'=evil@example\.com\n/);
+      // pg arms its query timeout for a COPY too: had it been armed, it would have fired by now.
+      await sleep(600);
+      assert.equal((await fetch(exportUrl, { headers: shortTimeouts.authHeaders() })).status, 200);
+    } finally {
+      locker.release();
+      await shortTimeouts.close();
+      await pool.end();
     }
   });
 
