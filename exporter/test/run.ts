@@ -53,10 +53,13 @@ async function runOnce(files: string[]): Promise<string[]> {
       { stdio: 'inherit' },
     );
     const [code] = (await once(child, 'exit')) as [number | null];
-    const failed = readFileSync(tap, 'utf8')
-      .split('\n')
-      .map((line) => /^\s*not ok \d+ - (.*)$/.exec(line)?.[1])
-      .filter((name): name is string => name !== undefined);
+    // Failed tests, not the suites around them (a suite's YAML block says `type: 'suite'`).
+    const lines = readFileSync(tap, 'utf8').split('\n');
+    const failed = lines.flatMap((line, index) => {
+      const name = /^\s*not ok \d+ - (.*)$/.exec(line)?.[1];
+      const block = lines.slice(index + 1, lines.indexOf(lines.slice(index + 1).find((next) => next.trim() === '...') ?? '', index + 1));
+      return name === undefined || block.some((next) => next.trim() === "type: 'suite'") ? [] : [name];
+    });
     return code === 0 ? [] : failed.length > 0 ? failed : [`the test runner exited with code ${code}`];
   } finally {
     rmSync(dir, { recursive: true, force: true });

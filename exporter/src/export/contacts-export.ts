@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { checkOutClient } from '../db/checked-out-client.js';
 import { submitCopy } from '../db/copy-query.js';
+import { QUERY_TIMEOUT_MARGIN_MS } from '../db/pool.js';
 import { startExportWatch, type ExportCutError, type ExportLimits } from './export-watchdog.js';
 import { CONTACT_HAS_EMAIL_SQL, TRIMMED_EMAIL_SQL } from '../sections/contacts.js';
 
@@ -68,7 +69,9 @@ export async function streamContactExport(pool: pg.Pool, type: ExportType, sink:
     copy?.destroy(reason);
   });
   try {
-    await client.query(`SET statement_timeout = ${Math.trunc(limits.totalMs)}`);
+    // The watchdog cuts the export at its limit; the server's own cap, a little later, cancels
+    // work a cut connection leaves behind (a backend still sorting does not notice the cut).
+    await client.query(`SET statement_timeout = ${Math.trunc(limits.totalMs + QUERY_TIMEOUT_MARGIN_MS)}`);
     if (cutReason) throw cutReason;
     copy = submitCopy(client, copyTo(EXPORT_SQL[type]));
     const streamed = pipeline(copy, sink, { end: false });
