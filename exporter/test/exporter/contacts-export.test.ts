@@ -220,6 +220,10 @@ describe('contact exports', () => {
     });
 
     test('beyond the export limit a client gets 429 with Retry-After, scrapes still work', async () => {
+      // Connections opened now, before the lock: the embedded PGlite runs one session at a time, so
+      // while the lock is held it cannot even start a new connection for the export.
+      const warm = await Promise.all(Array.from({ length: 3 }, () => db.pool.connect()));
+      for (const client of warm) client.release();
       // Hold the first export inside the database: a lock on Contact keeps its COPY waiting.
       const locker = await db.pool.connect();
       await locker.query('BEGIN');

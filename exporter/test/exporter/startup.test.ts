@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 import { runExporterToExit } from '../support/exporter-process.js';
+import { freePort } from '../support/free-port.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 /** Starts the real exporter process and waits for it to exit (it must, with these settings). */
@@ -15,14 +15,6 @@ function assertOneClearLine(result: { code: number | null; stderr: string }, pat
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('configuration', () => {
@@ -70,7 +62,7 @@ describe('start-up failures end with one clear line and exit code 1', () => {
   });
 
   test('an unreachable database, named without its password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runExporter({ DATABASE_URL: `postgresql://kewhats:s3cret@127.0.0.1:${port}/kewhats` });
     assertOneClearLine(result, new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`));
     assert.doesNotMatch(result.stderr, /s3cret/);
