@@ -18,10 +18,12 @@ export interface BenchArgs {
   durationSeconds: number;
   /** Parts to run (default all). */
   only: ReadonlySet<BenchPart>;
+  /** --help: print the usage and what these flags would do, run nothing. */
+  help: boolean;
 }
 
-const USAGE =
-  'usage: npm run bench -- [--scale N] [--database-url URL] [--keep] [--runs N] [--duration SECONDS] [--only refresh,http,export,viewers,tracking]';
+export const USAGE =
+  'usage: npm run bench -- [--scale N] [--database-url URL] [--keep] [--runs N] [--duration SECONDS] [--only refresh,http,export,viewers,tracking] [--help]';
 
 function positiveNumber(name: string, text: string, max: number, integer: boolean): number {
   const value = Number(text);
@@ -43,6 +45,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         runs: { type: 'string' },
         duration: { type: 'string' },
         only: { type: 'string' },
+        help: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -67,5 +70,12 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     runs: values.runs === undefined ? 5 : positiveNumber('runs', values.runs as string, 100, true),
     durationSeconds: values.duration === undefined ? 10 : positiveNumber('duration', values.duration as string, 600, true),
     only,
+    help: values.help === true,
   };
+}
+
+/** What a run with these flags would do, in one line (for --help). */
+export function describeBenchArgs(args: BenchArgs): string {
+  const database = args.databaseUrl ? 'the database given' : `kewhats_bench_${args.scale} (${args.keep ? 'kept' : 'dropped'} afterwards)`;
+  return `scale ${args.scale} on ${database}, ${args.runs} refresh runs, ${args.durationSeconds} s per HTTP run, parts: ${[...args.only].join(', ')}`;
 }

@@ -6,6 +6,8 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { checkOutClient } from '../src/db/checked-out-client.js';
+import { submitCopy } from '../src/db/copy-query.js';
 import { exportSql } from '../src/export/contacts-export.js';
 import { sampleRss, type ChildExporter } from './child-exporter.js';
 import { elapsedMs, median } from './stats.js';
@@ -48,17 +50,18 @@ const toRun = (counter: LineCounter, ms: number): ExportRun => {
 };
 
 export async function copyFloor(pool: pg.Pool): Promise<ExportRun> {
-  const client = await pool.connect();
+  const checkedOut = await checkOutClient(pool);
+  const { client } = checkedOut;
   try {
     await client.query('SET statement_timeout = 0');
     const counter = new LineCounter();
     const started = performance.now();
-    await pipeline(client.query(copyTo(exportSql('contact'))), counter);
+    await pipeline(submitCopy(client, copyTo(exportSql('contact'))), counter);
     const ms = elapsedMs(started);
     await client.query('RESET statement_timeout');
     return toRun(counter, ms);
   } finally {
-    client.release();
+    checkedOut.release();
   }
 }
 

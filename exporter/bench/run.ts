@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
-import { BENCH_PARTS, parseBenchArgs } from './args.js';
+import { BENCH_PARTS, describeBenchArgs, parseBenchArgs, USAGE } from './args.js';
 import { startChildExporter } from './child-exporter.js';
 import { prepareBenchDatabase, type BenchDatabase } from './database.js';
 import { benchExport, type ExportResult } from './export-bench.js';
@@ -49,6 +49,7 @@ function httpRow(label: string, result: HttpResult, reference: string): ReportRo
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) return log(`${USAGE}\nwith these flags it would run: ${describeBenchArgs(args)}`);
   const startedAt = new Date();
   log(`KeWhats exporter benchmark, scale ${args.scale} (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'})`);
   const database: BenchDatabase = await prepareBenchDatabase({ scale: args.scale, databaseUrl: args.databaseUrl }, log);

@@ -76,7 +76,11 @@ const SETTINGS = {
   demoSimulator: setting('DEMO_SIMULATOR', booleanFlag.optional()),
   exportConcurrency: setting('EXPORT_CONCURRENCY', positiveInt(64).default(3)),
   statementTimeoutMs: setting('STATEMENT_TIMEOUT_MS', positiveInt(600_000).default(10_000)),
+  /** unset: STATEMENT_TIMEOUT_MS + 5 s (see defaultQueryTimeoutMs) */
+  queryTimeoutMs: setting('QUERY_TIMEOUT_MS', positiveInt(3_600_000).optional()),
+  readyzTimeoutMs: setting('READYZ_TIMEOUT_MS', positiveInt(60_000).default(2_000)),
   exportStatementTimeoutMs: setting('EXPORT_STATEMENT_TIMEOUT_MS', positiveInt(3_600_000).default(600_000)),
+  exportIdleTimeoutMs: setting('EXPORT_IDLE_TIMEOUT_MS', positiveInt(3_600_000).default(60_000)),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', positiveInt(600_000).default(10_000)),
   dbPoolMax: setting('DB_POOL_MAX', positiveInt(100).default(10)),
   dataDir: setting('KEWHATS_DATA_DIR', z.string().min(1).default('.data')),

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Config } from './config.js';
 import { createApp, type ExporterApp } from './http/app.js';
+import { answerClientError } from './http/client-errors.js';
 import { AggregateMetrics } from './metrics/aggregate-metrics.js';
 import { ExporterMetrics } from './metrics/exporter-metrics.js';
 import { SECTIONS } from './sections/index.js';
@@ -49,6 +50,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   });
   const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger, clock: options.authClock });
   const server = exporterApp.app.listen(config.port, config.host);
+  server.on('clientError', answerClientError);
   // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.
   const { upgrades } = exporterApp;
   if (upgrades) server.on('upgrade', upgrades.handle);

@@ -30,6 +30,7 @@ try {
   const pool = await connectDatabase(config.databaseUrl!, {
     max: config.dbPoolMax,
     statementTimeoutMs: config.statementTimeoutMs,
+    queryTimeoutMs: config.queryTimeoutMs,
   });
   const exporter = await startExporter({ config, pool, logger });
   logger.info({ url: exporter.url, demo: Boolean(demo) }, 'exporter listening');

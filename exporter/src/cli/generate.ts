@@ -1,7 +1,7 @@
 // `npm run db:generate -- --scale N [--seed S]`: adds synthetic benchmark data to DATABASE_URL.
 // Additive: every run inserts fresh rows, so benchmark on a freshly migrated database.
 import { connectDatabase } from '../db/connect.js';
-import { parseGenerateArgs } from '../demo/generate-args.js';
+import { parseGenerateArgs, USAGE } from '../demo/generate-args.js';
 import { generateSyntheticData, type SyntheticProgress } from '../demo/synthetic-data.js';
 import { runCli } from './run-cli.js';
 
@@ -11,7 +11,15 @@ function reportProgress({ table, done, total, elapsedMs }: SyntheticProgress): v
 }
 
 await runCli(async () => {
-  const args = parseGenerateArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    // The other flags are still checked, so a typo shows here too.
+    const rest = argv.filter((arg) => arg !== '--help');
+    const plan = rest.length > 0 ? parseGenerateArgs(rest) : undefined;
+    console.log(plan ? `${USAGE}\nwith these flags it would add scale ${plan.scale} (seed ${plan.seed}) to DATABASE_URL` : USAGE);
+    return;
+  }
+  const args = parseGenerateArgs(argv);
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: the database to fill with synthetic data');
   const pool = await connectDatabase(url, { max: 1, applicationName: 'kewhats-generate', statementTimeoutMs: 0 });

@@ -9,7 +9,7 @@ import { connectDatabase } from '../db/connect.js';
 import { createPrismaClient } from '../db/prisma.js';
 import { runCli } from './run-cli.js';
 
-const USAGE = `usage: user:role -- --email EMAIL --role ${ROLE_VALUES.join('|')}`;
+const USAGE = `usage: npm run user:role -- --email EMAIL --role ${ROLE_VALUES.join('|')} [--help]`;
 
 function parse(argv: string[]): { email: string; role: Role } {
   let values: { email?: string; role?: string };
@@ -30,7 +30,15 @@ function parse(argv: string[]): { email: string; role: Role } {
 }
 
 await runCli(async () => {
-  const { email, role } = parse(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    // The other flags are still checked, so a typo shows here too.
+    const rest = argv.filter((arg) => arg !== '--help');
+    const plan = rest.length > 0 ? parse(rest) : undefined;
+    console.log(plan ? `${USAGE}\nwith these flags it would make ${plan.email} ${plan.role} in DATABASE_URL` : USAGE);
+    return;
+  }
+  const { email, role } = parse(argv);
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: the database whose account to change');
   const pool = await connectDatabase(url, { max: 2, applicationName: 'kewhats-user-role' });

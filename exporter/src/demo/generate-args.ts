@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, MAX_SCALE } from './synthetic-data.js';
 
-const USAGE = 'usage: npm run db:generate -- --scale <number > 0, e.g. 1 or 0.001> [--seed <integer>]';
+export const USAGE = 'usage: npm run db:generate -- --scale <number > 0, e.g. 1 or 0.001> [--seed <integer>] [--help]';
 
 export interface GenerateArgs {
   scale: number;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { hashPassword } from '../auth/passwords.js';
 import { DEFAULT_REPORT_TIMEZONE } from '../config.js';
+import { checkOutClient } from '../db/checked-out-client.js';
 
 /**
  * The demo seed: three sign-in accounts plus a small, deterministic dataset that exercises every
@@ -272,7 +273,8 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions = {}): Pr
   const started = performance.now();
   const now = options.now ?? new Date();
   const timeZone = options.timeZone ?? DEFAULT_REPORT_TIMEZONE;
-  const client = await pool.connect();
+  const checkedOut = await checkOutClient(pool);
+  const { client } = checkedOut;
   try {
     await client.query('BEGIN');
     // Concurrent seeders (two demo exporters on one database) serialise here instead of racing.
@@ -290,6 +292,6 @@ export async function seedDemoData(pool: pg.Pool, options: SeedOptions = {}): Pr
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    checkedOut.release();
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_REPORT_TIMEZONE } from '../config.js';
+import { checkOutClient } from '../db/checked-out-client.js';
 
 /**
  * Large synthetic data for benchmarks: every table filled by set-based INSERT ... SELECT over
@@ -308,7 +309,8 @@ export async function generateSyntheticData(pool: pg.Pool, options: SyntheticOpt
   const timingsMs = {} as Record<SyntheticTable, number>;
 
   // One connection throughout: setseed() state and the run's chunks stay on one session.
-  const client = await pool.connect();
+  const checkedOut = await checkOutClient(pool);
+  const { client } = checkedOut;
   try {
     for (const [index, step] of steps.entries()) {
       const tableStarted = performance.now();
@@ -349,7 +351,7 @@ export async function generateSyntheticData(pool: pg.Pool, options: SyntheticOpt
     await client.query('ANALYZE');
     await client.query('RESET statement_timeout');
   } finally {
-    client.release();
+    checkedOut.release();
   }
   return { scale: options.scale, seed, runPrefix, rows, timingsMs, totalMs: Math.round(performance.now() - started) };
 }

@@ -20,6 +20,7 @@ import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authentic
 import { errorHandler, HttpError } from './errors.js';
 import { createMonitoringRoutes } from './monitoring/monitoring-routes.js';
 import { createOperationalRoutes } from './operational-routes.js';
+import { rejectNulBytes } from './reject-nul-bytes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -74,6 +75,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
     res.setHeader('X-KeWhats-Version', VERSION);
     next();
   });
+  app.use(rejectNulBytes);
 
   // Sign-in, sessions and role management; the staff gateway below (docs/gateway.md).
   const accountServices = createAccountServices({
@@ -100,6 +102,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
       exporterMetrics: deps.exporterMetrics,
       authenticate,
       metricsPublic: config.metricsPublic,
+      readyzTimeoutMs: config.readyzTimeoutMs,
     }),
   );
 
@@ -116,6 +119,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
       refreshIntervalMs: config.refreshIntervalMs,
       exportConcurrency: config.exportConcurrency,
       exportStatementTimeoutMs: config.exportStatementTimeoutMs,
+      exportIdleTimeoutMs: config.exportIdleTimeoutMs,
       activeExports,
     }),
   );

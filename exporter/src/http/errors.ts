@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type pg from 'pg';
 import type { AggregateMetrics } from '../metrics/aggregate-metrics.js';
 import type { ExporterMetrics } from '../metrics/exporter-metrics.js';
+import { pingDatabase } from '../db/ping.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { MONITORING_ONLY, requireAccess, type Authenticate } from './authenticate.js';
 import { currentSnapshot } from './monitoring/snapshot-response.js';
@@ -14,6 +15,8 @@ export interface OperationalRoutesOptions {
   exporterMetrics: ExporterMetrics;
   authenticate: Authenticate;
   metricsPublic: boolean;
+  /** /readyz answers within this bound, whatever state the database is in. */
+  readyzTimeoutMs: number;
 }
 
 /** Liveness, readiness and the Prometheus scrape. */
@@ -25,13 +28,12 @@ export function createOperationalRoutes(options: OperationalRoutesOptions): Rout
   });
 
   router.get('/readyz', async (_req, res) => {
-    try {
-      await options.pool.query('SELECT 1');
+    if (await pingDatabase(options.pool, options.readyzTimeoutMs)) {
       options.exporterMetrics.databaseUp.set(1);
       res.json({ status: 'ready', database: 'up' });
-    } catch {
+    } else {
       options.exporterMetrics.databaseUp.set(0);
-      sendError(res, 503, 'unavailable', 'database unreachable');
+      sendError(res, 503, 'unavailable', `database unreachable or not answering within ${options.readyzTimeoutMs} ms`);
     }
   });
 

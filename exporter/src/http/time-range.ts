@@ -1,10 +1,22 @@
 import { z } from 'zod';
 
+/**
+ * A wall-clock reading as milliseconds since the epoch, read as UTC, for any year: Date.UTC maps
+ * years 0–99 to 1900–1999, setUTCFullYear does not.
+ */
+function wallClockMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millis = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime();
+}
+
 /** Milliseconds to add to a UTC wall-clock reading to get the same wall clock in `timeZone`. */
 function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
+    era: 'short',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
@@ -13,8 +25,11 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(new Date(instant));
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
-  return asUtc - (instant - (instant % 1000));
+  // Intl counts years by era (1 BC is the ISO year 0).
+  const bc = parts.find((part) => part.type === 'era')?.value === 'BC';
+  const year = bc ? 1 - field('year') : field('year');
+  const asUtc = wallClockMs(year, field('month'), field('day'), field('hour'), field('minute'), field('second'));
+  return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
 /** The instant at which the wall clock in `timeZone` reads the given local time. */
@@ -42,10 +57,11 @@ export function parseInstant(value: string, timeZone: string): Date | undefined 
   const date = ISO_DATE.exec(text);
   const local = date ? [...date.slice(1, 4), '0', '0', '0', '0'] : ISO_LOCAL_DATE_TIME.exec(text)?.slice(1);
   if (!local) return undefined;
-  const [year, month, day, hour, minute, second, millis] = local.map((part) => Number(part ?? 0)) as number[];
-  const wallClock = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, Number(String(millis ?? 0).padEnd(3, '0')));
+  const [year, month, day, hour, minute, second] = local.slice(0, 6).map((part) => Number(part ?? 0)) as number[];
+  const millis = Number((local[6] ?? '0').padEnd(3, '0'));
+  const wallClock = wallClockMs(year!, month!, day!, hour!, minute!, second!, millis);
   const check = new Date(wallClock);
-  // Reject dates that Date.UTC silently rolls over (2026-02-31).
+  // Reject dates that Date silently rolls over (2026-02-31).
   if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day! || hour! > 23 || minute! > 59 || second! > 59) return undefined;
   return new Date(zonedTimeToInstant(wallClock, timeZone));
 }
@@ -63,7 +79,12 @@ export function timeRangeSchema(timeZone: string) {
         return parsed;
       });
   return z
-    .object({ from: instant('from').optional(), to: instant('to').optional() })
+    .looseObject({ from: instant('from').optional(), to: instant('to').optional() })
+    .superRefine((query, context) => {
+      // `from[]=…` (array or object syntax) is a mistake to report, not a parameter to ignore.
+      const bracketed = Object.keys(query).find((key) => /^(from|to)\[/.test(key));
+      if (bracketed) context.addIssue({ code: 'custom', message: `${bracketed.slice(0, bracketed.indexOf('['))} must be a single value, not ${bracketed}` });
+    })
     .refine((range) => (range.from === undefined) === (range.to === undefined), { message: 'from and to go together: give both or neither' })
     .refine((range) => !range.from || !range.to || range.from < range.to, { message: 'from must be before to' });
 }

@@ -10,6 +10,7 @@ import { writeUsage } from './usage-flush.js';
 export const DEFAULT_FLUSH_INTERVAL_MS = 5_000;
 export const DEFAULT_TIME_ZONE = DEFAULT_REPORT_TIMEZONE;
 export const DEFAULT_MAX_PENDING_ENTRIES = 50_000;
+export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
 
 export interface ApiUsageRecorderOptions {
   /** How often pending counts are written (default 5 000 ms). A crash loses at most this much. */
@@ -22,8 +23,23 @@ export interface ApiUsageRecorderOptions {
   maxPendingEntries?: number;
   /** Called after each successful flush that wrote something (e.g. for a debug log). */
   onFlush?: (result: UsageFlushResult) => void;
+  /**
+   * The longest a flush may take (default 30 000 ms), waiting for a connection included. A
+   * stalled network path or a frozen server raise no error by themselves; past this bound the
+   * flush is reported through `onFlushError` (a FlushTimeoutError) and `flush()` rejects, instead
+   * of every later tick being skipped in silence. The statement also gets it as pg's
+   * `query_timeout`, so pg gives up on it and frees its connection; its counts return to the
+   * batch once it has failed, never while it might still be written (no double counting on our
+   * side).
+   */
+  flushTimeoutMs?: number;
   /** Called when a flush fails; the counts are kept and retried at the next interval. */
   onFlushError?: (error: unknown) => void;
+}
+
+/** A flush that did not finish within `flushTimeoutMs`. */
+export class FlushTimeoutError extends Error {
+  override name = 'FlushTimeoutError';
 }
 
 export interface UsageFlushResult {
@@ -63,11 +79,14 @@ export class ApiUsageRecorder {
   private readonly dayClock: ReportDayClock;
   private readonly clock: () => number;
   private readonly timer: NodeJS.Timeout;
+  private readonly flushTimeoutMs: number;
   /** Flushes run one after another: a flush never races another for the same counts. */
   private flushQueue: Promise<unknown> = Promise.resolve();
   private flushesRunning = 0;
   /** The entries of the flush under way: still pending until the database has them. */
   private inFlight: readonly UsageEntry[] = [];
+  /** Set when the flush under way has been reported late: its outcome is not reported again. */
+  private lateReported = false;
   private counters = { flushes: 0, failedFlushes: 0, rejectedRecords: 0, refusedForCapacity: 0, unknownKeyEntries: 0 };
 
   constructor(
@@ -78,6 +97,8 @@ export class ApiUsageRecorder {
     if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError('flushIntervalMs must be a positive number');
     const maxEntries = options.maxPendingEntries ?? DEFAULT_MAX_PENDING_ENTRIES;
     if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new RangeError('maxPendingEntries must be a positive integer');
+    this.flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    if (!(Number.isInteger(this.flushTimeoutMs) && this.flushTimeoutMs > 0)) throw new RangeError('flushTimeoutMs must be a positive integer');
     this.batch = new UsageBatch(maxEntries);
     this.dayClock = new ReportDayClock(options.timeZone ?? DEFAULT_TIME_ZONE);
     const now = options.now;
@@ -107,12 +128,13 @@ export class ApiUsageRecorder {
 
   /**
    * Writes everything pending now, after any flush in progress. On failure the counts go back
-   * into the batch (nothing lost) and the promise rejects.
+   * into the batch (nothing lost) and the promise rejects; so it does after `flushTimeoutMs`
+   * (the write, if it is still under way, keeps its counts until it has succeeded or failed).
    */
   flush(): Promise<UsageFlushResult> {
     const run = this.flushQueue.then(() => this.flushPending());
     this.flushQueue = run.catch(() => undefined);
-    return run;
+    return this.rejectWhenLate(run);
   }
 
   /**
@@ -158,13 +180,30 @@ export class ApiUsageRecorder {
     });
   }
 
+  private rejectWhenLate(run: Promise<UsageFlushResult>): Promise<UsageFlushResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const error = new FlushTimeoutError(`API usage flush did not finish within ${this.flushTimeoutMs} ms (flushTimeoutMs): the database is not answering`);
+        if (this.flushesRunning > 0 && !this.lateReported) {
+          this.lateReported = true;
+          this.counters.failedFlushes += 1;
+          notify(this.options.onFlushError, error);
+        }
+        reject(error);
+      }, this.flushTimeoutMs);
+    });
+    return Promise.race([run, late]).finally(() => clearTimeout(timer));
+  }
+
   private async flushPending(): Promise<UsageFlushResult> {
     const entries = this.batch.drain();
     if (entries.length === 0) return NOTHING_FLUSHED;
     this.flushesRunning += 1;
     this.inFlight = entries;
+    this.lateReported = false;
     try {
-      const rowsWritten = await writeUsage(this.pool, entries);
+      const rowsWritten = await writeUsage(this.pool, entries, this.flushTimeoutMs);
       this.inFlight = [];
       this.counters.flushes += 1;
       this.counters.unknownKeyEntries += entries.length - rowsWritten;
@@ -174,8 +213,10 @@ export class ApiUsageRecorder {
     } catch (error) {
       this.inFlight = [];
       this.batch.restore(entries);
-      this.counters.failedFlushes += 1;
-      notify(this.options.onFlushError, error);
+      if (!this.lateReported) {
+        this.counters.failedFlushes += 1;
+        notify(this.options.onFlushError, error);
+      }
       throw error;
     } finally {
       this.flushesRunning -= 1;

@@ -7,6 +7,8 @@ export {
   ApiUsageRecorder,
   createApiUsageRecorder,
   DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  FlushTimeoutError,
   DEFAULT_MAX_PENDING_ENTRIES,
   DEFAULT_TIME_ZONE,
   type ApiUsageRecorderOptions,

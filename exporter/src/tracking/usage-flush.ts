@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Queryable } from './queryable.js';
 import type { UsageEntry } from './usage-batch.js';
 
@@ -24,8 +25,12 @@ ON CONFLICT ("apiKeyId", "day") DO UPDATE SET
   "requestsIn" = "ApiKeyUsage"."requestsIn" + EXCLUDED."requestsIn",
   "requestsOut" = "ApiKeyUsage"."requestsOut" + EXCLUDED."requestsOut"`;
 
-/** Writes the entries; resolves to the number of (key, day) rows written (unknown keys excluded). */
-export async function writeUsage(pool: Queryable, entries: readonly UsageEntry[]): Promise<number> {
+/**
+ * Writes the entries; resolves to the number of (key, day) rows written (unknown keys excluded).
+ * `timeoutMs` is pg's client-side `query_timeout` for this statement: past it the query fails
+ * and a pg pool destroys its connection.
+ */
+export async function writeUsage(pool: Queryable, entries: readonly UsageEntry[], timeoutMs: number): Promise<number> {
   const apiKeyIds = new Array<string>(entries.length);
   const days = new Array<string>(entries.length);
   const requestsIn = new Array<number>(entries.length);
@@ -36,6 +41,12 @@ export async function writeUsage(pool: Queryable, entries: readonly UsageEntry[]
     requestsIn[index] = entry.requestsIn;
     requestsOut[index] = entry.requestsOut;
   });
-  const result = await pool.query(FLUSH_USAGE_SQL, [apiKeyIds, days, requestsIn, requestsOut]);
+  // pg honours a per-query `query_timeout` (its types do not list it).
+  const flush: pg.QueryConfig & { query_timeout: number } = {
+    text: FLUSH_USAGE_SQL,
+    values: [apiKeyIds, days, requestsIn, requestsOut],
+    query_timeout: timeoutMs,
+  };
+  const result = await pool.query(flush);
   return result.rowCount ?? 0;
 }

@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
+import { runExporterToExit } from '../support/exporter-process.js';
+import { freePort } from '../support/free-port.js';
 import { createTestDatabase } from '../support/test-database.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
 /** Starts the real exporter process and waits for it to exit (it must, with these settings). */
-function runExporter(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    });
-  });
-}
+const runExporter = (env: Record<string, string>) => runExporterToExit(env);
 
 function assertOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {
   assert.equal(result.code, 1);
@@ -34,14 +15,6 @@ function assertOneClearLine(result: { code: number | null; stderr: string }, pat
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('configuration', () => {
@@ -89,7 +62,7 @@ describe('start-up failures end with one clear line and exit code 1', () => {
   });
 
   test('an unreachable database, named without its password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runExporter({ DATABASE_URL: `postgresql://kewhats:s3cret@127.0.0.1:${port}/kewhats` });
     assertOneClearLine(result, new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`));
     assert.doesNotMatch(result.stderr, /s3cret/);

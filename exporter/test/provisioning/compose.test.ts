@@ -337,21 +337,21 @@ describe('exporter/Dockerfile', () => {
   }, []);
   const stage = (name: string) => stages.find((item) => item.name === name)?.lines ?? [];
 
-  test('multi-stage on Node 22 slim', () => {
-    assert.match(dockerfile, /^ARG NODE_IMAGE=node:22(\.\d+)*-[a-z]+-slim$/m);
+  test('multi-stage on Node 24 LTS slim', () => {
+    assert.match(dockerfile, /^ARG NODE_IMAGE=node:24(\.\d+)*-[a-z]+-slim$/m);
     assert.deepEqual(
       stages.map((item) => item.name),
       ['build', 'prod-deps', 'runtime'],
     );
   });
 
-  test('build stage: npm ci for the exporter workspace, prisma generate, tsc build', () => {
+  test('build stage: npm ci for the exporter workspace, tsc build (which generates the Prisma client first)', () => {
     const lines = stage('build').join('\n');
     assert.match(lines, /COPY .*package\.json package-lock\.json/);
     assert.match(lines, /COPY .*grafana-plugin\/package\.json/);
     assert.match(lines, /npm ci .*--workspace exporter/);
-    assert.match(lines, /npx prisma generate --config prisma\.config\.ts/);
     assert.match(lines, /npm run build -w exporter/);
+    assert.match(JSON.parse(readRepoFile('exporter/package.json')).scripts.build, /^npm run --silent prisma:generate && /);
   });
 
   test('runtime stage: production dependencies only, non-root, health check, port 9470', () => {

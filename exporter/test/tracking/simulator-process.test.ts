@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { startExporterProcess } from '../support/exporter-process.js';
 import { fixtures } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+import { waitFor } from '../support/wait-for.js';
 
 let db: TestDatabase;
 
@@ -27,38 +24,20 @@ async function count(sql: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-describe('the exporter process with DEMO_SIMULATOR=true', { timeout: 90_000 }, () => {
+describe('the exporter process with DEMO_SIMULATOR=true', () => {
   it('runs the simulator against DATABASE_URL and flushes its counters on shutdown', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DATABASE_URL: db.url,
-        DEMO_SIMULATOR: 'true',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = once(child, 'exit');
+    const exporter = await startExporterProcess({ databaseUrl: db.url, env: { DEMO_SIMULATOR: 'true' } });
+    let exit;
     try {
       // The simulator announces itself; the shutdown handlers are in place right after.
-      while (!stdout.includes('demo simulator started')) {
-        if (child.exitCode !== null) assert.fail(`exporter exited early: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      while ((await count('SELECT count(*) AS n FROM "Message"')) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.ok((await count('SELECT count(*) AS n FROM "ChatbotSession"')) >= 1, 'chatbot activity recorded');
+      await waitFor('the simulator to start', () => exporter.logLines(/^demo simulator started/).length > 0);
+      // A tick writes its messages first and its chatbot activity after: each is awaited for itself.
+      await waitFor('messages written by the simulator', async () => (await count('SELECT count(*) AS n FROM "Message"')) > 0);
+      await waitFor('chatbot activity recorded by the simulator', async () => (await count('SELECT count(*) AS n FROM "ChatbotSession"')) > 0);
     } finally {
-      child.kill('SIGTERM');
+      exit = await exporter.stop('SIGTERM');
     }
-    const [code] = await exited;
-    assert.equal(code, 0, stderr);
+    assert.deepEqual(exit, { code: 0, signal: null }, exporter.stderr());
     assert.ok((await count('SELECT coalesce(sum("requestsIn"), 0) AS n FROM "ApiKeyUsage"')) >= 1, 'API counters written by the end');
   });
 });

@@ -19,6 +19,7 @@ export interface MonitoringRoutesOptions {
   refreshIntervalMs: number;
   exportConcurrency: number;
   exportStatementTimeoutMs: number;
+  exportIdleTimeoutMs: number;
   /** Exports in flight, so shutdown can wait for (or cut) them. */
   activeExports: Set<Response>;
 }

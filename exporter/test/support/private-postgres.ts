@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
+
+const run = promisify(execFile);
+
+/** The folder of PostgreSQL's server programs (initdb, pg_ctl), when this machine has them. */
+export function postgresServerBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  return versions.map((version) => join(root, version, 'bin')).find((bin) => existsSync(join(bin, 'pg_ctl')));
+}
+
+/** Why a test that needs a PostgreSQL server of its own cannot run here, or false when it can. */
+export function needsPostgresServer(): string | false {
+  return postgresServerBinaries()
+    ? false
+    : 'needs PostgreSQL server programs (initdb, pg_ctl) to stop and restart a server of its own; Debian: apt-get install -y postgresql';
+}
+
+export interface PrivatePostgres {
+  /** postgresql:// URL of its `postgres` database. */
+  url: string;
+  /** Fast shutdown (`pg_ctl stop -m fast`): every session gets "terminating connection due to administrator command". */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops it and deletes its files. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of the test's own (initdb in a temporary folder, loopback only), for faults
+ * the shared server must never suffer: a restart, a server that is down. PostgreSQL refuses to
+ * run as root, so as root its programs run as the `postgres` user.
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = postgresServerBinaries();
+  if (!bin) throw new Error(needsPostgresServer() as string);
+  const dir = mkdtempSync(join(tmpdir(), 'kewhats-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), -1);
+  }
+  const exec = (program: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  // Durability settings off: the data is thrown away, and a restart still goes through a real
+  // shutdown and start-up of the server.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
+  const pgCtl = (...args: string[]) => exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', ...args]);
+
+  await exec('initdb', ['-A', 'trust', '-U', 'postgres', '-D', data, '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+  await pgCtl('start');
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => void (await pgCtl('-m', 'fast', 'stop')),
+    start: async () => void (await pgCtl('start')),
+    restart: async () => void (await pgCtl('-m', 'fast', 'restart')),
+    async destroy() {
+      await pgCtl('-m', 'immediate', 'stop').catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
