@@ -89,6 +89,11 @@ export class LiveStreams {
     return this.closed;
   }
 
+  /** Whether the ticker, heartbeats and re-checks run (only while a stream is open). */
+  get running(): boolean {
+    return this.unsubscribe !== undefined;
+  }
+
   /**
    * Turns a response into a stream: the headers, the reconnection delay, and the current snapshot
    * at once unless the client says it has it (its Last-Event-ID; a stale snapshot is sent anyway,

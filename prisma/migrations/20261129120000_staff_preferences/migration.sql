@@ -1,6 +1,6 @@
--- Monitoring-console preferences of staff accounts (docs/console.md): the exporter's own table,
--- one row per account; the platform's "User" table gets no new column. The row goes with its
--- user (ON DELETE CASCADE).
+-- Monitoring-console preferences of staff accounts (docs/console.md), one row per account.
+-- A table of the exporter alone: the User table of the platform gets no new column. The row goes
+-- with its user (ON DELETE CASCADE).
 -- CreateTable
 CREATE TABLE "StaffPreference" (
     "userId" TEXT NOT NULL,
