@@ -51,7 +51,8 @@ describe('staff preferences', () => {
   });
 
   it('refuse a write without the CSRF token or from another site, and a read or write signed out', async () => {
-    for (const headers of [{ 'X-CSRF-Token': '' }, { 'X-CSRF-Token': 'wrong' }, { Origin: 'https://evil.example' }]) {
+    const refused: Array<Record<string, string>> = [{ 'X-CSRF-Token': '' }, { 'X-CSRF-Token': 'wrong' }, { Origin: 'https://evil.example' }];
+    for (const headers of refused) {
       const response = await put(anaSession, { language: 'id', theme: 'dark' }, headers);
       assert.equal(response.status, 403, JSON.stringify(headers));
     }
