@@ -38,7 +38,7 @@ describe('AppRootPage', () => {
   ] as const)('links to the exporter’s monitoring console, outside Grafana’s router (%s)', async (grafanaLanguage, label) => {
     config.language = grafanaLanguage;
     setupGrafana(fixtureHandler);
-    render(<AppRootPage {...({ path: '/a/kewhats-monitoring-app' } as AppRootProps)} />);
+    render(<AppRootPage {...({ meta: { id: 'kewhats-monitoring-app' } } as AppRootProps)} />);
     const link = await screen.findByRole('link', { name: label });
     expect(link.getAttribute('href')).toBe('/console/');
     // Grafana routes links without a target inside its own app, which has no /console page.
@@ -55,7 +55,7 @@ describe('AppRootPage', () => {
     locationService.push('/a/kewhats-monitoring-app/console');
     const errors = jest.spyOn(console, 'error').mockImplementation(() => {}); // jsdom: "Not implemented: navigation"
     try {
-      render(<AppRootPage {...({ path: '/a/kewhats-monitoring-app' } as AppRootProps)} />);
+      render(<AppRootPage {...({ meta: { id: 'kewhats-monitoring-app' } } as AppRootProps)} />);
       expect(await screen.findByText('Opening the monitoring console…')).toBeInTheDocument();
       expect(errors.mock.calls.some((call) => String(call[0]).includes('navigation'))).toBe(true);
       expect(requests).toEqual([]);

@@ -53,7 +53,7 @@ export function AppRootPage(props: AppRootProps) {
   const [catalogue, setCatalogue] = useState<Catalogue>();
   const [error, setError] = useState<string>();
   const pathname = locationService.getLocation().pathname.replace(/\/+$/, '');
-  const consolePage = pathname === `${props.path}${CONSOLE_PAGE_SUFFIX}`;
+  const consolePage = pathname === `/a/${props.meta?.id}${CONSOLE_PAGE_SUFFIX}`;
 
   useEffect(() => {
     if (consolePage) {
