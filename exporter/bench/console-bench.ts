@@ -11,7 +11,7 @@ import { applyMigrations } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { sampleRss, startChildExporter, type ChildExporter } from './child-exporter.js';
-import { DEFAULT_SERVER_URL } from './database.js';
+import { DEFAULT_SERVER_URL, withClient } from './database.js';
 import { measureHttp, type HttpResult } from './http-bench.js';
 import { megabytes, ms, perSecond, verdict, type ReportRow } from './report.js';
 import { median, sleep } from './stats.js';
@@ -39,15 +39,7 @@ export interface ConsoleBenchResult {
 
 type Log = (line: string) => void;
 
-async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: DEFAULT_SERVER_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+const withAdmin = <T>(run: (client: pg.Client) => Promise<T>) => withClient(DEFAULT_SERVER_URL, run);
 
 /** A session cookie (`name=value`) from the exporter's JSON sign-in. */
 async function signIn(exporter: ChildExporter, account: { email: string; password: string }): Promise<string> {
@@ -168,9 +160,11 @@ async function liveStreams(exporter: ChildExporter, databaseUrl: string, duratio
   try {
     const streams = await Promise.all(cookies.map((cookie) => openStream(`${exporter.url}/api/monitoring/stream`, cookie, controller.signal)));
     await Promise.all(streams.map((stream) => stream.firstEvent));
+    // The streams' own cost: open, and two more snapshots pushed to each, before any other load.
+    while (Math.min(...streams.map((stream) => stream.events())) < 3) await sleep(250);
+    const sampled = rss.stop();
     log(`    ${streams.length} streams open; /metrics under load while snapshots are pushed every ${STREAM_REFRESH_SECONDS} s`);
     const metrics = await measureHttp(`${exporter.url}/metrics`, exporter.headers, 100, durationSeconds);
-    const sampled = rss.stop();
     return {
       count: streams.length,
       rssBaselineBytes: sampled.baselineBytes,

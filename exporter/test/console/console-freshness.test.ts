@@ -40,6 +40,16 @@ describe('console freshness and account in a real browser', () => {
     return context.newPage();
   }
 
+  /** A signed-in page of `section` in live mode, its stream open. */
+  async function liveOn(section: CatalogueSection): Promise<Page> {
+    const page = await newPage();
+    await signInThroughPage(page, exporter.url, `/console/${section.name}`);
+    await waitForNumbers(page, section);
+    await page.selectOption('#refresh-choice', 'live');
+    await page.locator('.badge-live').waitFor();
+    return page;
+  }
+
   /** The newest snapshot time the API serves. */
   const apiGeneratedAt = async (section: CatalogueSection) => Date.parse(((await apiBody(exporter, section.path)) as { generatedAt: string }).generatedAt);
   const shownGeneratedAt = async (page: Page) => Date.parse((await page.getAttribute('.last-updated', 'data-generated-at')) ?? '');
@@ -98,12 +108,8 @@ describe('console freshness and account in a real browser', () => {
   });
 
   it('shows a change written to the database within one refresh interval in live mode', async () => {
-    const page = await newPage();
     const section = usersSection();
-    await signInThroughPage(page, exporter.url, `/console/${section.name}`);
-    await waitForNumbers(page, section);
-    await page.selectOption('#refresh-choice', 'live');
-    await page.locator('.badge-live').waitFor();
+    const page = await liveOn(section);
     const card = page.locator('[data-figure-path="total"] [data-value]');
     const before = Number(await card.getAttribute('data-value'));
     await fixtures(db.pool).user();
@@ -201,12 +207,8 @@ describe('console freshness and account in a real browser', () => {
   });
 
   it('shows the stale badge while the database is down, keeping the numbers, and clears it after', async () => {
-    const page = await newPage();
     const section = usersSection();
-    await signInThroughPage(page, exporter.url, `/console/${section.name}`);
-    await waitForNumbers(page, section);
-    await page.selectOption('#refresh-choice', 'live');
-    await page.locator('.badge-live').waitFor();
+    const page = await liveOn(section);
     const shown = await page.getAttribute('[data-figure-path="total"] [data-value]', 'data-value');
     proxy.cut();
     try {
