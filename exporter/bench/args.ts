@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_SCALE } from '../src/demo/synthetic-data.js';
 
-export const BENCH_PARTS = ['refresh', 'http', 'export', 'viewers', 'tracking'] as const;
+export const BENCH_PARTS = ['refresh', 'http', 'export', 'viewers', 'tracking', 'console'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
@@ -23,7 +23,7 @@ export interface BenchArgs {
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--scale N] [--database-url URL] [--keep] [--runs N] [--duration SECONDS] [--only refresh,http,export,viewers,tracking] [--help]';
+  'usage: npm run bench -- [--scale N] [--database-url URL] [--keep] [--runs N] [--duration SECONDS] [--only refresh,http,export,viewers,tracking,console] [--help]';
 
 function positiveNumber(name: string, text: string, max: number, integer: boolean): number {
   const value = Number(text);

@@ -49,7 +49,8 @@ async function serverReachable(url: string): Promise<boolean> {
   }
 }
 
-async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `task` on a client of its own, closed afterwards. */
+export async function withClient<T>(url: string, task: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

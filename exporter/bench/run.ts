@@ -12,6 +12,7 @@ import { benchExport, type ExportResult } from './export-bench.js';
 import { measureHttp, type HttpResult } from './http-bench.js';
 import { neighbourCpuShare } from './machine.js';
 import { peerInstalled, PEER_BINARY, startPeerExporter } from './peer-sql-exporter.js';
+import { benchConsole, consoleRows } from './console-bench.js';
 import { benchRefresh, type RefreshResult } from './refresh-bench.js';
 import { formatTable, megabytes, ms, perSecond, verdict, writeResults, type ReportRow } from './report.js';
 import { runTrackingBench } from './tracking-bench.js';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.help) return log(`${USAGE}\nwith these flags it would run: ${describeBenchArgs(args)}`);
   const startedAt = new Date();
+  // The console part brings its own database (demo data): alone, it needs no scale data.
+  if (args.only.size === 1 && args.only.has('console')) return consoleOnly(args.durationSeconds, startedAt);
   log(`KeWhats exporter benchmark, scale ${args.scale} (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'})`);
   const database: BenchDatabase = await prepareBenchDatabase({ scale: args.scale, databaseUrl: args.databaseUrl }, log);
   const config = loadConfig({ DATABASE_URL: database.url });
@@ -227,6 +230,13 @@ async function main(): Promise<void> {
     }
   }
 
+  if (args.only.has('console')) {
+    await part('console', '[+] monitoring console in Chromium (bench/console-bench.ts)');
+    const consoleResult = await benchConsole({ durationSeconds: args.durationSeconds, log });
+    results.console = consoleResult;
+    for (const row of consoleRows(consoleResult)) record(row);
+  }
+
   const released = await database.release(args.keep || database.kind === 'given');
   const summary = {
     startedAt: startedAt.toISOString(),
@@ -244,6 +254,20 @@ async function main(): Promise<void> {
   for (const note of notes) log(`note: ${note}`);
   if (database.kind === 'embedded') log('note: embedded PGlite figures only show that the bench runs; measure the targets on a PostgreSQL server');
   log(`\n${released}; raw figures in ${files.join(' and ')}`);
+}
+
+/** `--only console`: the console's rows alone, with the machine's load noted as the other parts do. */
+async function consoleOnly(durationSeconds: number, startedAt: Date): Promise<void> {
+  log(`KeWhats console benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'})`);
+  const share = await neighbourCpuShare();
+  const notes = share !== undefined && share > BUSY_SHARE ? [`machine busy when "console" started: other processes used ${(share * 100).toFixed(0)} % of the CPU`] : [];
+  log(`\n[+] monitoring console in Chromium (other processes used ${share === undefined ? '?' : (share * 100).toFixed(0)} % of the CPU just before)`);
+  const result = await benchConsole({ durationSeconds, log });
+  const rows = consoleRows(result);
+  const files = writeResults(0, { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), neighbourCpuShareAtStart: { console: share }, table: rows, notes, console: result }, false);
+  log(`\n${formatTable(rows)}`);
+  for (const note of notes) log(`note: ${note}`);
+  log(`\nraw figures in ${files.join(' and ')}`);
 }
 
 main().catch((error: unknown) => {

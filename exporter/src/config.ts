@@ -90,6 +90,7 @@ const SETTINGS = {
   sessionMaxAgeMs: setting('SESSION_MAX_DAYS', positiveInt(366).default(7).transform((days) => days * 86_400_000)),
   sessionsPerUser: setting('SESSION_MAX_PER_USER', positiveInt(1_000).default(20)),
   sessionPurgeIntervalMs: setting('SESSION_PURGE_MINUTES', positiveInt(24 * 60).default(15).transform((minutes) => minutes * 60_000)),
+  liveStreamMax: setting('LIVE_STREAM_MAX', positiveInt(100_000).default(500)),
 };
 
 /** The JWT settings: keys come inline or from a file, so they are read by `readKey` below. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Config } from './config.js';
-import { createApp, type ExporterApp } from './http/app.js';
+import { createApp, type AppDependencies, type ExporterApp } from './http/app.js';
 import { answerClientError } from './http/client-errors.js';
 import { AggregateMetrics } from './metrics/aggregate-metrics.js';
 import { ExporterMetrics } from './metrics/exporter-metrics.js';
@@ -30,6 +30,8 @@ export interface ExporterOptions {
   now?: () => Date;
   /** The clock of sessions, access tokens and sign-in limits, in epoch ms (tests move it forward). */
   authClock?: () => number;
+  /** The live streams' heartbeat and re-check intervals (tests shorten them). */
+  liveStreamTimings?: AppDependencies['liveStreamTimings'];
 }
 
 /** Wires the sections, the snapshot, the metrics and the HTTP app, and starts listening. */
@@ -48,7 +50,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     exporterMetrics,
     logger,
   });
-  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger, clock: options.authClock });
+  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger, clock: options.authClock, liveStreamTimings: options.liveStreamTimings });
   const server = exporterApp.app.listen(config.port, config.host);
   server.on('clientError', answerClientError);
   // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.
@@ -64,6 +66,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const close = () =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      exporterApp.liveStreams.closeAll(); // browsers reconnect on their own, to another replica if any
       server.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;
       while (exporterApp.activeExports.size > 0 && Date.now() < deadline) {

@@ -18,7 +18,10 @@ interface Include {
 }
 
 const includes = appJson.includes as Include[];
-const pages = includes.filter((include) => include.type === 'page');
+const CONSOLE_PAGE = '/a/kewhats-monitoring-app/console';
+const allPages = includes.filter((include) => include.type === 'page');
+/** the sections' pages (the console's entry aside) */
+const pages = allPages.filter((include) => include.path !== CONSOLE_PAGE);
 
 /**
  * The sidebar Grafana builds from the app's includes (processAppPlugin in
@@ -75,14 +78,19 @@ describe('plugin.json files', () => {
       '/d/kewhats-broadcasts',
       '/d/kewhats-contacts',
       '/d/kewhats-webhooks',
+      CONSOLE_PAGE,
     ]);
     // What a defaultNav page would have done: the app link taken over and one section gone.
     const withDefault = grafanaSidebar(appJson.id, [{ ...pages[0]!, defaultNav: true }, ...pages.slice(1)]);
     expect(withDefault.children).toHaveLength(7);
   });
 
+  it('end the sidebar with the monitoring console, a page of the app that opens it', () => {
+    expect(allPages.at(-1)).toEqual({ type: 'page', name: 'Konsol pemantauan', path: CONSOLE_PAGE, role: 'Viewer', addToNav: true, icon: 'monitor' });
+  });
+
   it('use icons of Grafana’s icon set', () => {
-    for (const page of pages) {
+    for (const page of allPages) {
       expect(isIconName(page.icon ?? '')).toBe(true);
     }
   });

@@ -6,6 +6,7 @@ import { errorFields } from '../logger.js';
 import type { Clock } from './clock.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { createCredentialsCheck, type CheckCredentials } from './sign-in.js';
+import { StaffPreferenceStore } from './staff-preferences.js';
 import { StaffSessions, type SessionSettings } from './staff-sessions.js';
 import { UserAccounts } from './user-accounts.js';
 
@@ -13,6 +14,8 @@ export interface AccountServices {
   accounts: UserAccounts;
   checkCredentials: CheckCredentials;
   sessions: StaffSessions;
+  /** the console's preferences per account */
+  preferences: StaffPreferenceStore;
   /** one set of login limits for every endpoint that checks a password (API, gateway, password change) */
   loginThrottle: LoginThrottle;
   jwt: JwtKeys;
@@ -52,6 +55,7 @@ export function createAccountServices(options: AccountServicesOptions): AccountS
     accounts,
     checkCredentials: createCredentialsCheck(accounts),
     sessions,
+    preferences: new StaffPreferenceStore(prisma, options.clock),
     loginThrottle,
     jwt: options.jwt,
     clock: options.clock,

@@ -2,6 +2,9 @@ import { stat, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { SessionLookup, StaffSessions } from '../auth/staff-sessions.js';
+import { safeNextPath } from '../gateway/redirect-target.js';
+import { clearedSessionSetCookie, readSessionId } from '../gateway/session-cookie.js';
 import { HttpError } from '../http/errors.js';
 import { CONSOLE_BASE_PATH, CONSOLE_OUT_DIR } from './console-files.js';
 
@@ -33,6 +36,8 @@ const ASSET_NAME = /^[\w-]+\.(js|css|svg|txt)$/;
 export interface ConsoleRoutesOptions {
   /** also answer `/` (when Grafana does not own it) by sending the browser to the console */
   serveRoot: boolean;
+  /** signed-out visitors of the pages are sent to sign in first */
+  sessions: StaffSessions;
   /** the built console (tests may point elsewhere) */
   outDir?: string;
 }
@@ -57,15 +62,35 @@ async function isFile(path: string): Promise<boolean> {
 
 /**
  * The monitoring console: the HTML shell for every URL under /console/ (the browser routes from
- * there, so deep links work) and the hashed assets it names. Only GET and HEAD.
+ * there, so deep links work) for signed-in staff, and the hashed assets it names. Only GET and HEAD.
  */
 export function createConsoleRoutes(options: ConsoleRoutesOptions): Router {
   const outDir = options.outDir ?? CONSOLE_OUT_DIR;
   const assetsDir = join(outDir, 'assets');
   const router = Router();
 
+  /**
+   * Whether the visitor may see the console's pages (the API checks every call anyway): a signed-out
+   * visitor goes to the sign-in page, which brings them back. When the database cannot be asked the
+   * shell is served all the same: it holds no data, and its API calls will say what is wrong.
+   */
+  const signedIn = async (req: Request, res: Response, next: string): Promise<boolean> => {
+    let lookup: SessionLookup;
+    try {
+      lookup = await options.sessions.lookup(readSessionId(req.headers.cookie), { touch: false });
+    } catch {
+      return true;
+    }
+    if (lookup.ok) return true;
+    if (lookup.reason !== 'missing') res.append('Set-Cookie', clearedSessionSetCookie({ secure: req.secure }));
+    res.set('Cache-Control', 'no-store');
+    res.redirect(302, `/login?next=${encodeURIComponent(safeNextPath(next))}`);
+    return false;
+  };
+
   if (options.serveRoot) {
-    router.get('/', (_req, res) => {
+    router.get('/', async (req, res) => {
+      if (!(await signedIn(req, res, `${CONSOLE_BASE_PATH}/`))) return;
       res.set('Cache-Control', 'no-store');
       res.redirect(302, `${CONSOLE_BASE_PATH}/`);
     });
@@ -103,8 +128,9 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): Router {
       res.set('Cache-Control', 'no-store');
       return void res.redirect(301, `${CONSOLE_BASE_PATH}/`);
     }
+    // Hashed assets are public (the same for everyone, cached by the browser); pages are not.
     if (path.startsWith('/assets/')) return sendAsset(req, res, path.slice('/assets/'.length));
-    await sendShell(res);
+    if (await signedIn(req, res, req.originalUrl)) await sendShell(res);
   });
 
   return router;

@@ -4,11 +4,13 @@ import type { DemoEnvironment } from './demo-environment.js';
 
 /** What a newcomer needs after `npm start`: where it runs, how to sign in, how to call it. */
 export function printDemoBanner({ url, config, demo }: { url: string; config: Config; demo: DemoEnvironment }): void {
+  const staff = DEMO_LOGINS.find((login) => login.role === 'monitoring') ?? DEMO_LOGINS[0]!;
   const lines = [
     '',
     'KeWhats Monitoring exporter: demo mode (embedded PostgreSQL, no DATABASE_URL set)',
     `  data folder      ${demo.dataDir}${demo.seeded ? ' (demo data seeded now)' : ''}`,
     `  listening on     ${url}`,
+    `  console          ${url}${config.grafanaUrl ? '/console/' : '/'}  (open it in a browser; sign in as ${staff.email})`,
     `  metrics          ${url}/metrics`,
     `  MONITORING_TOKEN ${config.monitoringToken}`,
     '  demo logins      ' + DEMO_LOGINS.map((login) => `${login.email} / ${login.password} (${login.role})`).join('\n                   '),

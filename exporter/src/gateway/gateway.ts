@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccountServices } from '../auth/account-services.js';
+import { CONSOLE_BASE_PATH } from '../console/console-files.js';
 import { createGrafanaGateway } from './grafana-gateway.js';
 import { createLoginRoutes } from './login-routes.js';
 import { createLogoutRoutes } from './logout-routes.js';
@@ -31,7 +32,9 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const router = Router();
-  router.use(createLoginRoutes({ services: options.services, needsSigningKey: options.grafanaUrl !== undefined }));
+  // With Grafana at `/`, the console is at /console/: the sign-in page says so.
+  const consoleHref = options.grafanaUrl ? `${CONSOLE_BASE_PATH}/` : undefined;
+  router.use(createLoginRoutes({ services: options.services, needsSigningKey: options.grafanaUrl !== undefined, consoleHref }));
   router.use(createLogoutRoutes({ sessions: options.services.sessions }));
   if (!options.grafanaUrl) return { router };
   const grafana = createGrafanaGateway({ ...options, grafanaUrl: options.grafanaUrl });

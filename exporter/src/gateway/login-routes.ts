@@ -14,6 +14,8 @@ export interface LoginRoutesOptions {
   services: AccountServices;
   /** with Grafana behind the gateway, sessions need the signing key to mint its access tokens */
   needsSigningKey: boolean;
+  /** where the console is when `/` is Grafana's (the sign-in page links to it) */
+  consoleHref?: string;
 }
 
 interface LoginLocals {
@@ -26,9 +28,7 @@ function sentence(message: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-function sendPage(res: Response, status: number, view: Parameters<typeof renderLoginPage>[0]): void {
-  res.status(status).type('html').send(renderLoginPage(view));
-}
+type LoginView = Parameters<typeof renderLoginPage>[0];
 
 /**
  * GET /login (the sign-in page) and POST /login (the form, or JSON): a correct password of a
@@ -38,6 +38,9 @@ function sendPage(res: Response, status: number, view: Parameters<typeof renderL
 export function createLoginRoutes(options: LoginRoutesOptions): Router {
   const { services } = options;
   const router = Router();
+  const sendPage = (res: Response, status: number, view: LoginView) => {
+    res.status(status).type('html').send(renderLoginPage({ ...view, consoleHref: options.consoleHref }));
+  };
 
   router.get('/login', ...gatewayPageHeaders, (req, res) => {
     sendPage(res, 200, { next: safeNextPath(req.query.next) });

@@ -3,6 +3,7 @@ import { displayName } from '../auth/access-token.js';
 import type { StaffSessions } from '../auth/staff-sessions.js';
 import { HttpError } from '../http/errors.js';
 import { checkCookieWrite } from './csrf.js';
+import { comesFromThisSite, type TrustProxy } from './same-origin.js';
 import { gatewayPageHeaders, renderSignOutPage } from './pages.js';
 import { clearedSessionSetCookie, readSessionId } from './session-cookie.js';
 
@@ -29,7 +30,14 @@ export function createLogoutRoutes(options: { sessions: StaffSessions }): Router
 
   router.post('/logout', ...gatewayPageHeaders, express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), async (req, res) => {
     const lookup = await sessions.lookup(readSessionId(req.headers.cookie), { touch: false });
-    if (!lookup.ok) return signedOut(req, res, 303);
+    if (!lookup.ok) {
+      // A post from another site carries no cookie (SameSite=Lax), so it looks signed out; clearing
+      // the cookie in answer would sign the browser out at that site's wish. Refuse it instead.
+      if (!comesFromThisSite(req, req.app.get('trust proxy fn') as TrustProxy)) {
+        throw new HttpError(403, 'forbidden', 'sign-out requests from another site are refused');
+      }
+      return signedOut(req, res, 303);
+    }
     const { session } = lookup;
     try {
       checkCookieWrite(req, session.csrfToken);

@@ -21,6 +21,8 @@ export interface LoginPageView {
   error?: string;
   /** a neutral notice, such as "You have signed out." */
   notice?: string;
+  /** where the monitoring console is, when `/` is Grafana's: the page links to it */
+  consoleHref?: string;
 }
 
 const escapeHtml = (text: string) =>
@@ -139,7 +141,8 @@ ${messageOf(view)}
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${view.email ? ' autofocus' : ''}>
 </div>
 <button type="submit">Sign in</button>
-</form>`,
+</form>${view.consoleHref ? `
+<p class="alt">Or open the <a href="${escapeHtml(view.consoleHref)}">monitoring console</a> (without Grafana).</p>` : ''}`,
   );
 }
 

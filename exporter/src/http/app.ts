@@ -14,6 +14,7 @@ import { createAccountServices } from '../auth/account-services.js';
 import { systemClock, type Clock } from '../auth/clock.js';
 import { createConsoleRoutes } from '../console/console-routes.js';
 import { createGateway, type UpgradeHandler } from '../gateway/gateway.js';
+import { LiveStreams } from '../live/live-streams.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createAuthRoutes } from './auth-routes.js';
 import { createAuthenticator, MONITORING_ONLY, requireAccess } from './authenticate.js';
@@ -32,12 +33,16 @@ export interface AppDependencies {
   logger: Logger;
   /** the clock of sessions, access tokens and sign-in limits (tests move it forward) */
   clock?: Clock;
+  /** the live streams' heartbeat and credential re-check intervals (tests shorten them) */
+  liveStreamTimings?: { heartbeatIntervalMs?: number; recheckIntervalMs?: number };
 }
 
 export interface ExporterApp {
   app: Express;
   /** Contact exports streaming right now (graceful shutdown waits for them, then cuts them). */
   activeExports: Set<Response>;
+  /** Open live streams (GET /api/monitoring/stream): shutdown ends them. */
+  liveStreams: LiveStreams;
   /** Websocket upgrades (Grafana Live), when the Grafana gateway is on. */
   upgrades?: UpgradeHandler;
   /** Stops the app's background work (the session purge schedule). */
@@ -92,6 +97,14 @@ export function createApp(deps: AppDependencies): ExporterApp {
     sessions: accountServices.sessions,
     clock: accountServices.clock,
   });
+  const liveStreams = new LiveStreams({
+    snapshots: deps.snapshots,
+    sectionNames: deps.sections.map((section) => section.name),
+    intervalMs: config.refreshIntervalMs,
+    max: config.liveStreamMax,
+    logger: deps.logger,
+    ...deps.liveStreamTimings,
+  });
   const apiHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
 
   app.use(
@@ -121,13 +134,15 @@ export function createApp(deps: AppDependencies): ExporterApp {
       exportStatementTimeoutMs: config.exportStatementTimeoutMs,
       exportIdleTimeoutMs: config.exportIdleTimeoutMs,
       activeExports,
+      liveStreams,
+      authenticate,
     }),
   );
 
   app.use('/api/auth', apiHeaders, createAuthRoutes({ services: accountServices, authenticate }));
   app.use('/api/admin', apiHeaders, createAdminRoutes({ accounts: accountServices.accounts, authenticate }));
   // The monitoring console (docs/console.md): at /console/, and at / unless Grafana owns it.
-  app.use(createConsoleRoutes({ serveRoot: !config.grafanaUrl }));
+  app.use(createConsoleRoutes({ serveRoot: !config.grafanaUrl, sessions: accountServices.sessions }));
   // /login and /logout always; with GRAFANA_URL also Grafana behind the session.
   const gateway = createGateway({ services: accountServices, grafanaUrl: config.grafanaUrl, trustProxy: app.get('trust proxy fn'), logger: deps.logger });
   app.use(gateway.router);
@@ -139,5 +154,5 @@ export function createApp(deps: AppDependencies): ExporterApp {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
   });
   app.use(errorHandler);
-  return { app, activeExports, upgrades: gateway.upgrades, stop: accountServices.stop };
+  return { app, activeExports, liveStreams, upgrades: gateway.upgrades, stop: accountServices.stop };
 }

@@ -4,6 +4,7 @@ import type { AccountServices } from '../auth/account-services.js';
 import { displayName, signAccessToken } from '../auth/access-token.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { MAX_PASSWORD_LENGTH, weakPasswordReason } from '../auth/password-policy.js';
+import { staffPreferencesSchema } from '../auth/staff-preferences.js';
 import { isStaffRole } from '../auth/staff-sessions.js';
 import { clearedSessionSetCookie } from '../gateway/session-cookie.js';
 import { requireAccess, sessionPrincipal, STAFF_ONLY, type Authenticate, type Principal } from './authenticate.js';
@@ -44,7 +45,7 @@ function userOf(req: Request): UserPrincipal {
  * /api/auth: POST /login exchanges an email and password for a stateless RS256 bearer token
  * (every role signs in here, `user` included: the platform may rely on it; the gateway is what
  * turns ordinary users away). The rest is about staff sessions: the current one, the user's
- * list, signing out (here or everywhere) and changing the password.
+ * list, signing out (here or everywhere), changing the password, and the console's preferences.
  */
 export function createAuthRoutes(options: AuthRoutesOptions): Router {
   const { services, authenticate } = options;
@@ -136,6 +137,22 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     const { endedSessions } = await accounts.changePassword(account.id, await hashPassword(newPassword), user.session?.id);
     req.log?.info({ userId: account.id, endedSessions }, 'password changed');
     res.status(204).end();
+  });
+
+  // The console's language and theme, per account (docs/console.md).
+  router.get('/preferences', staff, async (req, res) => {
+    res.json(await services.preferences.of(userOf(req).id));
+  });
+
+  router.put('/preferences', staff, express.json({ limit: '2kb' }), async (req, res) => {
+    const user = userOf(req);
+    const saved = await services.preferences.save(user.id, parseBody(staffPreferencesSchema, req.body));
+    if (!saved) throw new HttpError(404, 'not_found', 'this account no longer exists');
+    res.json(saved);
+  });
+
+  router.all('/preferences', () => {
+    throw new HttpError(405, 'method_not_allowed', 'use GET or PUT for /preferences', { Allow: 'GET, HEAD, PUT' });
   });
 
   for (const path of ['/login', '/logout', '/sessions/revoke-all', '/password']) {

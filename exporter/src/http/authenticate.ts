@@ -4,7 +4,8 @@ import { InvalidTokenError, verifyAccessToken } from '../auth/access-token.js';
 import type { Clock } from '../auth/clock.js';
 import { createMachineTokenCheck } from '../auth/machine-token.js';
 import { MONITORING_ROLES, type Role } from '../auth/roles.js';
-import type { StaffSession, StaffSessions } from '../auth/staff-sessions.js';
+import type { SessionLookup, StaffSession, StaffSessions } from '../auth/staff-sessions.js';
+import { errorFields } from '../logger.js';
 import { changesState, checkCookieWrite } from '../gateway/csrf.js';
 import { clearedSessionSetCookie, readSessionId } from '../gateway/session-cookie.js';
 import { HttpError } from './errors.js';
@@ -41,13 +42,23 @@ export function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
+/** The cookie's session; a 503 (not a 500) when the database cannot be asked: nothing is known about it then. */
+async function lookupSession(req: Request, sessions: StaffSessions): Promise<SessionLookup> {
+  try {
+    return await sessions.lookup(readSessionId(req.headers.cookie));
+  } catch (error) {
+    req.log?.warn(errorFields(error), 'session lookup failed');
+    throw new HttpError(503, 'unavailable', 'sessions cannot be checked right now: the database is unavailable', { 'Retry-After': '5' });
+  }
+}
+
 /**
  * The staff session of a request's cookie, if it sent one: undefined without the cookie; a 401
  * (clearing the cookie) when the session has ended, a 403 when its user is no longer staff.
  * Writes need this site's Origin and the session's CSRF token.
  */
 export async function sessionPrincipal(req: Request, sessions: StaffSessions): Promise<Principal | undefined> {
-  const lookup = await sessions.lookup(readSessionId(req.headers.cookie));
+  const lookup = await lookupSession(req, sessions);
   if (!lookup.ok) {
     if (lookup.reason === 'missing') return undefined;
     const clear = { 'Set-Cookie': clearedSessionSetCookie({ secure: req.secure }) };

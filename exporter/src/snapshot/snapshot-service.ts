@@ -47,6 +47,7 @@ export class SnapshotService {
   private lastError?: Error;
   /** Number of refreshes run, for tests and the benchmark. */
   refreshCount = 0;
+  private readonly snapshotListeners = new Set<(snapshot: Snapshot) => void>();
 
   constructor(private readonly options: SnapshotServiceOptions) {}
 
@@ -62,6 +63,24 @@ export class SnapshotService {
     if (!this.snapshot) throw new NoSnapshotError(this.lastError?.message ?? 'no snapshot yet');
     const stale = Date.now() - this.snapshot.generatedAt.getTime() >= this.options.intervalMs && this.lastFailureAt > this.snapshot.generatedAt.getTime();
     return { snapshot: this.snapshot, stale };
+  }
+
+  /** Calls `listener` after each successful refresh, with the new snapshot; returns the unsubscribe function. */
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => {
+      this.snapshotListeners.delete(listener);
+    };
+  }
+
+  private notifySnapshot(snapshot: Snapshot): void {
+    for (const listener of this.snapshotListeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.options.logger.warn(errorFields(error), 'snapshot listener failed');
+      }
+    }
   }
 
   /** Runs a refresh, or joins the one in progress. Never rejects: failures are recorded. */
@@ -99,6 +118,7 @@ export class SnapshotService {
       this.lastError = undefined;
       exporterMetrics.lastRefreshSuccess.set(generatedAt.getTime() / 1000);
       exporterMetrics.databaseUp.set(1);
+      this.notifySnapshot(this.snapshot);
     } catch (error) {
       this.lastFailureAt = Date.now();
       this.lastError = error as Error;

@@ -93,6 +93,6 @@ describe('a section added without touching any other file', () => {
 
   test('the app sidebar gets its page, opening its dashboard', () => {
     const pages = appIncludes(sections, []) as Array<{ name: string; path: string; icon: string }>;
-    assert.deepEqual(pages.at(-1), { type: 'page', name: 'Pembayaran', path: '/d/kewhats-payments', role: 'Viewer', addToNav: true, icon: 'credit-card' });
+    assert.deepEqual(pages.filter((page) => page.path.startsWith('/d/')).at(-1), { type: 'page', name: 'Pembayaran', path: '/d/kewhats-payments', role: 'Viewer', addToNav: true, icon: 'credit-card' });
   });
 });

@@ -9,6 +9,8 @@ const sections = [section('first'), section('second one')];
 describe('console URLs', () => {
   it('opens the first section at the root and each section at its name', () => {
     assert.deepEqual(pageFor('/console/', sections), { kind: 'section', section: sections[0] });
+    assert.deepEqual(pageFor('/console', sections), { kind: 'section', section: sections[0] }, 'the router may drop the slash');
+    assert.deepEqual(pageFor('/consoles', sections), { kind: 'not-found' });
     assert.deepEqual(pageFor('/console/second%20one', sections), { kind: 'section', section: sections[1] });
     assert.deepEqual(pageFor('/console/second%20one/', sections), { kind: 'section', section: sections[1] });
     assert.equal(sectionHref(sections[1]!), '/console/second%20one');

@@ -1,11 +1,12 @@
 // The built console in a real Chromium, served by the real exporter: its headers, its CSP (the
 // browser enforces it), that it loads nothing from anywhere else, and that a signed-out visitor
-// is sent to the sign-in page with the way back.
+// is sent to the sign-in page (by the server) with the way back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Response } from 'playwright-core';
 import { buildConsole } from '../../src/console/console-build.js';
 import { CONSOLE_CSP, IMMUTABLE_CACHE_CONTROL } from '../../src/console/console-routes.js';
+import { createAccount, type TestAccount } from '../auth/support/accounts.js';
 import { launchChromium } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
@@ -22,11 +23,13 @@ describe('console in a real browser', () => {
   let db: TestDatabase;
   let exporter: TestExporter;
   let browser: Browser;
+  let account: TestAccount;
 
   before(async () => {
     await buildConsole({ ifStale: true });
     db = await createTestDatabase();
     exporter = await startTestExporter({ pool: db.pool });
+    account = await createAccount(db.pool, { email: 'deep-link@test.example', role: 'monitoring' });
     browser = await launchChromium();
   });
   after(async () => {
@@ -64,8 +67,15 @@ describe('console in a real browser', () => {
         await page.goto(`${exporter.url}/console/users`);
         await page.waitForURL((url) => url.pathname === '/login');
         assert.equal(new URL(page.url()).searchParams.get('next'), '/console/users');
+        const redirect = responses.find((response) => new URL(response.url()).pathname === '/console/users')!;
+        assert.equal(redirect.status(), 302, 'the server sends a signed-out visitor away before any page is served');
+        assert.ok(!responses.some((response) => new URL(response.url()).pathname.startsWith('/console/assets/')), 'nothing of the console loaded');
 
-        const shell = responses.find((response) => new URL(response.url()).pathname === '/console/users')!;
+        await page.fill('#email', account.email);
+        await page.fill('#password', account.password);
+        await Promise.all([page.waitForURL((url) => url.pathname === '/console/users'), page.click('button[type="submit"]')]);
+        await page.locator('.section-page[data-section="users"]').waitFor();
+        const shell = responses.filter((response) => new URL(response.url()).pathname === '/console/users').at(-1)!;
         assert.equal(shell.status(), 200);
         assert.equal(await shell.headerValue('content-security-policy'), CONSOLE_CSP);
         assert.equal(await shell.headerValue('cache-control'), 'no-store');

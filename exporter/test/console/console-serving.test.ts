@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { buildConsole } from '../../src/console/console-build.js';
 import { CONSOLE_CSP, IMMUTABLE_CACHE_CONTROL } from '../../src/console/console-routes.js';
+import { createAccount } from '../auth/support/accounts.js';
+import { signIn } from '../gateway/support/sessions.js';
 import { startStandInGrafana, type StandInGrafana } from '../gateway/support/stand-in-grafana.js';
 import { getJson } from '../support/http.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -32,12 +34,16 @@ describe('console serving', () => {
   let withGrafana: TestExporter;
   let grafana: StandInGrafana;
   let assets: Awaited<ReturnType<typeof buildConsole>>['assets'];
+  /** a signed-in staff member's Cookie header (for both exporters: one database) */
+  let staff: Record<string, string>;
 
   before(async () => {
     ({ assets } = await buildConsole({ ifStale: true }));
     db = await createTestDatabase();
     grafana = await startStandInGrafana();
     [exporter, withGrafana] = await Promise.all([startTestExporter({ pool: db.pool }), startTestExporter({ pool: db.pool, env: { GRAFANA_URL: grafana.url } })]);
+    const account = await createAccount(db.pool, { email: 'console@test.example', role: 'monitoring' });
+    staff = { Cookie: (await signIn(exporter.url, account)).cookie };
   });
   after(async () => {
     await exporter?.close();
@@ -48,7 +54,7 @@ describe('console serving', () => {
 
   it('serves the shell for the console root and every deep link, never cached, under a strict CSP', async () => {
     for (const path of ['/console/', '/console/users', '/console/profile', '/console/anything/deeper?x=1']) {
-      const response = await get(`${exporter.url}${path}`, { Accept: 'text/html' });
+      const response = await get(`${exporter.url}${path}`, { Accept: 'text/html', ...staff });
       assert.equal(response.status, 200, path);
       assert.match(response.headers.get('content-type')!, /^text\/html/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -92,8 +98,27 @@ describe('console serving', () => {
     }
   });
 
+  it('sends signed-out visitors of the pages to sign in first, and back afterwards; the assets are public', async () => {
+    for (const [path, next] of [
+      ['/console/', '/console/'],
+      ['/console/users', '/console/users'],
+      ['/console/anything/deeper?x=1', '/console/anything/deeper?x=1'],
+      ['/', '/console/'],
+    ]) {
+      const response = await get(`${exporter.url}${path}`, { Accept: 'text/html' });
+      assert.equal(response.status, 302, path);
+      assert.equal(response.headers.get('location'), `/login?next=${encodeURIComponent(next!)}`, path);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+    }
+    // An ended session is cleared on the way.
+    const ended = await get(`${exporter.url}/console/users`, { Cookie: 'kewhats_session=no-such-session' });
+    assert.equal(ended.status, 302);
+    assert.match(ended.headers.getSetCookie().join('\n'), /kewhats_session=;.*Max-Age=0/i);
+    assert.equal((await get(`${exporter.url}${assets.script}`)).status, 200);
+  });
+
   it('sends / to the console without Grafana, and /console to /console/', async () => {
-    const root = await get(`${exporter.url}/`);
+    const root = await get(`${exporter.url}/`, staff);
     assert.equal(root.status, 302);
     assert.equal(root.headers.get('location'), '/console/');
     const bare = await get(`${exporter.url}/console`);
@@ -103,7 +128,7 @@ describe('console serving', () => {
 
   it('with Grafana, keeps / for Grafana and serves the console at /console/ itself', async () => {
     const seen = grafana.requests.length;
-    const page = await get(`${withGrafana.url}/console/users`, { Accept: 'text/html' });
+    const page = await get(`${withGrafana.url}/console/users`, { Accept: 'text/html', ...staff });
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('content-security-policy'), CONSOLE_CSP);
     assert.equal((await get(`${withGrafana.url}${assets.script}`)).status, 200);
@@ -112,10 +137,14 @@ describe('console serving', () => {
     const root = await get(`${withGrafana.url}/`, { Accept: 'text/html' });
     assert.equal(root.status, 302);
     assert.match(root.headers.get('location')!, /^\/login\?next=/);
+    // The sign-in page says where the console is.
+    const login = await (await get(`${withGrafana.url}/login`)).text();
+    assert.match(login, /<a href="\/console\/">monitoring console<\/a>/);
+    assert.doesNotMatch(await (await get(`${exporter.url}/login`)).text(), /monitoring console/, 'without Grafana, / is the console already');
   });
 
   it('answers only GET and HEAD', async () => {
-    const head = await fetch(`${exporter.url}/console/users`, { method: 'HEAD' });
+    const head = await fetch(`${exporter.url}/console/users`, { method: 'HEAD', headers: staff });
     assert.equal(head.status, 200);
     const post = await fetch(`${exporter.url}/console/users`, { method: 'POST' });
     assert.equal(post.status, 404);

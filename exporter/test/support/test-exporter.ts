@@ -5,7 +5,7 @@ import { generateRsaKeyPair, type PemKeyPair } from '../../src/auth/keys.js';
 import { signAccessToken } from '../../src/auth/access-token.js';
 import type { Role } from '../../src/auth/roles.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startExporter, type Exporter } from '../../src/exporter.js';
+import { startExporter, type Exporter, type ExporterOptions } from '../../src/exporter.js';
 import type { Section } from '../../src/sections/section.js';
 
 let sharedKeys: PemKeyPair | undefined;
@@ -36,6 +36,8 @@ export async function startTestExporter(options: {
   authClock?: () => number;
   /** The monitoring sections (default: every section of src/sections). */
   sections?: readonly Section[];
+  /** shorter live-stream heartbeats and re-checks */
+  liveStreamTimings?: ExporterOptions['liveStreamTimings'];
 }): Promise<TestExporter> {
   const keys = testKeys();
   const machineToken = randomBytes(24).toString('hex');
@@ -57,6 +59,7 @@ export async function startTestExporter(options: {
     now: options.now,
     authClock: options.authClock,
     sections: options.sections,
+    liveStreamTimings: options.liveStreamTimings,
   });
   const tokenFor = (role: Role, user: { id?: string; email?: string } = {}) =>
     signAccessToken({ id: user.id ?? `test-${role}`, email: user.email ?? `${role}@test.example`, role }, config.jwt).token;

@@ -1,7 +1,7 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import type { AppRootProps } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { config, locationService } from '@grafana/runtime';
 import { fixtureHandler, loadCatalogue, loadFixture, setupGrafana } from '../testing/fakeGrafana';
 import { AppRootPage } from './AppRootPage';
 
@@ -31,6 +31,39 @@ describe('AppRootPage', () => {
       );
     }
   );
+
+  it.each([
+    ['en-US', 'Monitoring console'],
+    ['id-ID', 'Konsol pemantauan'],
+  ] as const)('links to the exporter’s monitoring console, outside Grafana’s router (%s)', async (grafanaLanguage, label) => {
+    config.language = grafanaLanguage;
+    setupGrafana(fixtureHandler);
+    render(<AppRootPage {...({ meta: { id: 'kewhats-monitoring-app' } } as AppRootProps)} />);
+    const link = await screen.findByRole('link', { name: label });
+    expect(link.getAttribute('href')).toBe('/console/');
+    // Grafana routes links without a target inside its own app, which has no /console page.
+    expect(link.getAttribute('target')).toBe('_self');
+  });
+
+  it('opens the console on the sidebar’s console page, without loading the catalogue', async () => {
+    config.language = 'en-US';
+    const requests: unknown[] = [];
+    setupGrafana((request) => {
+      requests.push(request);
+      return fixtureHandler(request);
+    });
+    locationService.push('/a/kewhats-monitoring-app/console');
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => {}); // jsdom: "Not implemented: navigation"
+    try {
+      render(<AppRootPage {...({ meta: { id: 'kewhats-monitoring-app' } } as AppRootProps)} />);
+      expect(await screen.findByText('Opening the monitoring console…')).toBeInTheDocument();
+      expect(errors.mock.calls.some((call) => String(call[0]).includes('navigation'))).toBe(true);
+      expect(requests).toEqual([]);
+    } finally {
+      errors.mockRestore();
+      locationService.push('/');
+    }
+  });
 
   it('explains when the catalogue cannot be read', async () => {
     config.language = 'en-US';

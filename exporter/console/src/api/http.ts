@@ -1,5 +1,5 @@
 // Talking to the exporter: JSON in and out, its `{ error: { code, message } }` bodies as ApiError,
-// network failures as NetworkError, the session's CSRF token on every POST.
+// network failures as NetworkError, the session's CSRF token on every POST and PUT.
 
 export class ApiError extends Error {
   constructor(
@@ -82,9 +82,18 @@ export class ApiClient {
    * answer (a wrong current password), not a sign-out.
    */
   async post<T = undefined>(url: string, body: unknown = {}): Promise<T> {
+    return this.write<T>('POST', url, body);
+  }
+
+  /** PUT JSON with the CSRF token, as `post` does. */
+  async put<T = undefined>(url: string, body: unknown): Promise<T> {
+    return this.write<T>('PUT', url, body);
+  }
+
+  private async write<T>(method: 'POST' | 'PUT', url: string, body: unknown): Promise<T> {
     const attempt = () =>
       send(url, {
-        method: 'POST',
+        method,
         headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': this.csrfToken },
         body: JSON.stringify(body),
       });

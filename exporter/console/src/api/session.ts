@@ -28,4 +28,5 @@ export const SESSION_URLS = {
   logout: '/api/auth/logout',
   revokeAll: '/api/auth/sessions/revoke-all',
   password: '/api/auth/password',
+  preferences: '/api/auth/preferences',
 } as const;

@@ -34,7 +34,7 @@ export async function bootConsole(): Promise<BootResult> {
     return { kind: 'failed', reason: error instanceof NetworkError ? undefined : error instanceof Error ? error.message : String(error) };
   }
   api.setCsrfToken(session.value.csrfToken);
-  const preferenceStore = preferenceStoreFor(session.value.user.id);
+  const preferenceStore = preferenceStoreFor(api, session.value.user.id);
   const preferences = await preferenceStore.load();
   return { kind: 'ready', console: { api, session: session.value, catalogue: catalogue.value, preferenceStore, preferences } };
 }

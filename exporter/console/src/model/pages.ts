@@ -14,7 +14,8 @@ export function sectionHref(section: CatalogueSection): string {
 
 /** The page of a path, given the sections in sidebar order. */
 export function pageFor(path: string, sections: readonly CatalogueSection[]): Page {
-  const rest = path.startsWith(CONSOLE_BASE) ? path.slice(CONSOLE_BASE.length).replace(/\/+$/, '') : undefined;
+  // The router may report the root without its slash (`/console`).
+  const rest = `${path}/`.startsWith(CONSOLE_BASE) ? path.slice(CONSOLE_BASE.length).replace(/\/+$/, '') : undefined;
   if (rest === undefined) return { kind: 'not-found' };
   if (rest === '') return sections[0] ? { kind: 'section', section: sections[0] } : { kind: 'not-found' };
   if (`${CONSOLE_BASE}${rest}` === PROFILE_HREF) return { kind: 'profile' };

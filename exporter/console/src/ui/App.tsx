@@ -39,7 +39,10 @@ function SectionView({ section, monitoring, range, onRangeChange }: { section: C
   const liveStatus = useSubscription(controller, () => controller.liveStatus);
   const data = state.data.get(key);
   const choice = preferences.refresh ?? DEFAULT_REFRESH;
-  const stale = data?.stale === true;
+  // A 503 means the exporter cannot reach its database (or check the session in it): the numbers
+  // on screen are no longer being refreshed, whatever their body said.
+  const unavailable = state.connection.kind === 'failed' && state.connection.status === 503;
+  const stale = data !== undefined && (data.stale || unavailable);
   return (
     <Layout
       page={{ kind: 'section', section }}

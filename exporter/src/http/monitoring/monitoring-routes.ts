@@ -5,8 +5,11 @@ import { CONTACT_EXPORT_PATH, type TimeRange } from '../../sections/presentation
 import type { Section } from '../../sections/section.js';
 import type { SnapshotService } from '../../snapshot/snapshot-service.js';
 import { HttpError } from '../errors.js';
+import type { LiveStreams } from '../../live/live-streams.js';
+import type { Authenticate } from '../authenticate.js';
 import { catalogueRoute } from './catalogue-route.js';
 import { contactExportRoute } from './contact-export-route.js';
+import { liveStreamRoute } from './live-stream-route.js';
 import { currentSnapshot, sendSection } from './snapshot-response.js';
 import { timeRangeRoute } from './time-range-route.js';
 
@@ -22,11 +25,14 @@ export interface MonitoringRoutesOptions {
   exportIdleTimeoutMs: number;
   /** Exports in flight, so shutdown can wait for (or cut) them. */
   activeExports: Set<Response>;
+  /** The open live streams (GET /stream), and how their credentials are checked again. */
+  liveStreams: LiveStreams;
+  authenticate: Authenticate;
 }
 
 const hasTimeRange = (section: Section): section is Section & { timeRange: TimeRange<unknown> } => section.timeRange !== undefined;
 
-/** The monitoring API: read-only, the catalogue, one route per section and the contact exports. */
+/** The monitoring API: read-only, the catalogue, one route per section, the contact exports and the live stream. */
 export function createMonitoringRoutes(options: MonitoringRoutesOptions): Router {
   const router = Router();
 
@@ -39,6 +45,7 @@ export function createMonitoringRoutes(options: MonitoringRoutesOptions): Router
 
   router.get('/catalogue', catalogueRoute(buildCatalogue(options.sections, options)));
   router.get(`/${CONTACT_EXPORT_PATH}`, contactExportRoute(options));
+  router.get('/stream', liveStreamRoute({ streams: options.liveStreams, snapshots: options.snapshots, authenticate: options.authenticate }));
 
   for (const section of options.sections) {
     router.get(
