@@ -13,16 +13,24 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const DOCUMENTS = ['README.md', 'provisioning/README.md', 'grafana-plugin/README.md', ...readdirSync(join(REPO, 'docs')).map((file) => `docs/${file}`)];
+const DOCUMENTS = ['README.md', 'provisioning/README.md', 'grafana-plugin/README.md', ...readdirSync(join(REPO, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => `docs/${file}`)];
 
 /** Scripts whose documented commands are run with --help appended. */
 const WITH_HELP = new Set(['bench', 'db:generate', 'user:role', 'keys:generate', 'test:repeat']);
 /** Scripts run for real below. */
-const FOR_REAL = new Set(['start', 'db:migrate', 'db:seed']);
+const FOR_REAL = new Set(['start', 'db:migrate', 'db:seed', 'grafana:check']);
 /** Commands CI (.ci/run) runs itself on every clean clone, as written there. */
 const RUN_BY_CI: Record<string, string> = { 'npm install': 'npm ci', 'npm ci': 'npm ci', 'npm test': 'npm test', 'npm run typecheck': 'npm run typecheck', 'npm run lint': 'npm run lint' };
 /** Builds other tests run: the exporter's by the plain-node import test, the plugin's by its own test script. */
 const BUILT_BY_OTHER_TESTS = new Set(['npm run build', 'npm run build -w exporter', 'npm run build -w grafana-plugin']);
+/**
+ * Generators whose output is committed: other tests compare the committed files with what the
+ * generator code produces (dashboards and plugin.json, the console's icon module) or build it
+ * themselves (the console); `grafana:check` is run for real below.
+ */
+const CHECKED_BY_COMMITTED_FILE_TESTS = new Set(['npm run grafana:generate -w exporter', 'npm run console:icons -w exporter', 'npm run console:build -w exporter']);
 /** Workspace scripts that `npm test` runs (and so CI). */
 const PART_OF_NPM_TEST = new Set(['npm test -w exporter', 'npm run test:faults']);
 
@@ -106,7 +114,8 @@ describe('documented commands', () => {
       const bare = command.split(' -- ')[0]!;
       const ci = RUN_BY_CI[bare];
       if (ci) assert.ok(ciScript.includes(ci), `${where}: \`${command}\`: .ci/run should run \`${ci}\``);
-      const checked = WITH_HELP.has(script) || FOR_REAL.has(script) || ci || BUILT_BY_OTHER_TESTS.has(bare) || PART_OF_NPM_TEST.has(bare);
+      const checked =
+        WITH_HELP.has(script) || FOR_REAL.has(script) || ci || BUILT_BY_OTHER_TESTS.has(bare) || PART_OF_NPM_TEST.has(bare) || CHECKED_BY_COMMITTED_FILE_TESTS.has(bare);
       assert.ok(checked, `${where}: \`${command}\` has no check in this test: add its script to one of the sets above`);
     }
   });
@@ -120,6 +129,12 @@ describe('documented commands', () => {
         assert.match(run.stdout, /^usage: /m, run.stdout);
       });
     }
+  });
+
+  test('npm run grafana:check -w exporter: the committed Grafana files are up to date', async () => {
+    const check = await npm(['run', 'grafana:check', '-w', 'exporter'], {});
+    assert.equal(check.code, 0, `${check.stdout}\n${check.stderr}`);
+    assert.match(check.stdout, /up to date/);
   });
 
   describe('commands that run for real, on a scratch database', () => {
