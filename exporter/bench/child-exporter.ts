@@ -75,7 +75,11 @@ export async function startChildExporter(options: ChildExporterOptions): Promise
   // Only what the bench sets: no gateway, no public /metrics inherited from the shell.
   delete env.GRAFANA_URL;
   delete env.METRICS_PUBLIC;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: options.exporterDir ?? EXPORTER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: options.exporterDir ?? EXPORTER_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);

@@ -110,7 +110,10 @@ async function heapGrowth(browser: Browser, exporter: ChildExporter, cookie: str
     await page.locator(CARDS_FILLED).first().waitFor();
     await page.selectOption('#refresh-choice', '10000');
     const refresh = async () => {
-      await Promise.all([page.waitForResponse((response) => new URL(response.url()).pathname === '/api/monitoring/dashboard'), page.clock.runFor(10_000)]);
+      await Promise.all([
+        page.waitForResponse((response) => new URL(response.url()).pathname === '/api/monitoring/dashboard'),
+        page.clock.runFor(10_000),
+      ]);
     };
     for (let index = 0; index < 100; index += 1) await refresh(); // warm-up: caches and JIT settle
     const beforeBytes = await heapAfterGc(page);
@@ -156,7 +159,11 @@ async function liveStreams(exporter: ChildExporter, databaseUrl: string, duratio
     for (let account = 0; account < STREAMS / 20; account += 1) {
       const email = `live-${account}-${randomUUID().slice(0, 8)}@bench.example`;
       const password = `bench-${randomUUID()}`;
-      await pool.query(`INSERT INTO "User" ("id", "email", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, 'monitoring', now())`, [randomUUID(), email, await hashPassword(password)]);
+      await pool.query(`INSERT INTO "User" ("id", "email", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, 'monitoring', now())`, [
+        randomUUID(),
+        email,
+        await hashPassword(password),
+      ]);
       for (let session = 0; session < 20; session += 1) cookies.push(await signIn(exporter, { email, password }));
     }
   } finally {
@@ -196,7 +203,11 @@ export async function benchConsole(options: { durationSeconds: number; log: Log 
   const { log } = options;
   await buildConsole({ ifStale: true });
   const bundle = consoleBundleSize();
-  log(`  bundle: ${Object.entries(bundle.files).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)} KB`).join(', ')} (gzipped)`);
+  log(
+    `  bundle: ${Object.entries(bundle.files)
+      .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)} KB`)
+      .join(', ')} (gzipped)`,
+  );
 
   const url = new URL(DEFAULT_SERVER_URL);
   url.pathname = `/${DATABASE_NAME}`;
@@ -211,7 +222,10 @@ export async function benchConsole(options: { durationSeconds: number; log: Log 
     await applyMigrations(databaseUrl);
     const seedPool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     await seedDemoData(seedPool).finally(() => seedPool.end());
-    exporter = await startChildExporter({ databaseUrl, env: { REFRESH_INTERVAL_SECONDS: String(STREAM_REFRESH_SECONDS), LIVE_STREAM_MAX: String(STREAMS * 2) } });
+    exporter = await startChildExporter({
+      databaseUrl,
+      env: { REFRESH_INTERVAL_SECONDS: String(STREAM_REFRESH_SECONDS), LIVE_STREAM_MAX: String(STREAMS * 2) },
+    });
     browser = await launchChromium();
     const cookie = await signIn(exporter, STAFF);
 

@@ -141,7 +141,10 @@ async function prepareServerDatabase(scale: number, log: Log): Promise<BenchData
   const url = new URL(DEFAULT_SERVER_URL);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  const exists = await withClient(DEFAULT_SERVER_URL, async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  const exists = await withClient(
+    DEFAULT_SERVER_URL,
+    async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
+  );
   let rows = exists ? await rowCounts(databaseUrl) : undefined;
   let origin: string;
   if (exists && holdsScale(rows, scale)) {

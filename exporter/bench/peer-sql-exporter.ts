@@ -31,7 +31,11 @@ export function peerInstalled(): boolean {
 function peerConfig(databaseUrl: string, intervalSeconds: number): string {
   const url = new URL(databaseUrl);
   url.searchParams.set('sslmode', 'disable');
-  const block = (sql: string) => sql.split('\n').map((line) => `          ${line.trim()}`).join('\n');
+  const block = (sql: string) =>
+    sql
+      .split('\n')
+      .map((line) => `          ${line.trim()}`)
+      .join('\n');
   return `jobs:
   - name: kewhats
     interval: '${intervalSeconds}s'

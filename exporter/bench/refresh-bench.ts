@@ -36,7 +36,11 @@ export function aggregateContext(config: { currency: string; reportTimeZone: str
   return { now: new Date(), currency: config.currency, reportTimeZone: config.reportTimeZone };
 }
 
-async function exporterRefresh(pool: pg.Pool, exporterMetrics: ExporterMetrics, config: { currency: string; reportTimeZone: string }): Promise<number> {
+async function exporterRefresh(
+  pool: pg.Pool,
+  exporterMetrics: ExporterMetrics,
+  config: { currency: string; reportTimeZone: string },
+): Promise<number> {
   const service = new SnapshotService({
     pool,
     sections: SECTIONS,
@@ -54,7 +58,11 @@ async function exporterRefresh(pool: pg.Pool, exporterMetrics: ExporterMetrics, 
   return ms;
 }
 
-async function floorRefresh(pool: pg.Pool, queries: Array<TableQuery<unknown>>, config: { currency: string; reportTimeZone: string }): Promise<number> {
+async function floorRefresh(
+  pool: pg.Pool,
+  queries: Array<TableQuery<unknown>>,
+  config: { currency: string; reportTimeZone: string },
+): Promise<number> {
   const context = aggregateContext(config);
   const started = performance.now();
   await Promise.all(queries.map((query) => pool.query(query.sql, query.params?.(context) ?? [])));

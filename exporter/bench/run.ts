@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     if (share === undefined) return;
     neighbourLoad[name] = Number(share.toFixed(3));
     if (share > BUSY_SHARE) {
-      log(`  WARNING: other processes used ${(share * 100).toFixed(0)} % of the ${cpus().length} cores just before this part: figures will be worse than the exporter's own`);
+      log(
+        `  WARNING: other processes used ${(share * 100).toFixed(0)} % of the ${cpus().length} cores just before this part: figures will be worse than the exporter's own`,
+      );
       notes.push(`machine busy when "${name}" started: other processes used ${(share * 100).toFixed(0)} % of the CPU`);
     }
   };
@@ -97,8 +99,15 @@ async function main(): Promise<void> {
         await jitOffPool.end();
       }
       results.refresh = refresh;
-      log(`  exporter ${refresh.exporterMs.map((value) => value.toFixed(0)).join(', ')} ms; floor ${refresh.floorMs.map((value) => value.toFixed(0)).join(', ')} ms`);
-      log(`  slowest statements alone: ${refresh.statementMs.slice(0, 4).map((statement) => `${statement.table} ${statement.ms.toFixed(0)} ms`).join(', ')}`);
+      log(
+        `  exporter ${refresh.exporterMs.map((value) => value.toFixed(0)).join(', ')} ms; floor ${refresh.floorMs.map((value) => value.toFixed(0)).join(', ')} ms`,
+      );
+      log(
+        `  slowest statements alone: ${refresh.statementMs
+          .slice(0, 4)
+          .map((statement) => `${statement.table} ${statement.ms.toFixed(0)} ms`)
+          .join(', ')}`,
+      );
       record({
         measure: `cold refresh, all sections (${refresh.distinctStatements} statements, median of ${refresh.runs})`,
         result: ms(refresh.exporterMedianMs, 0),
@@ -146,7 +155,10 @@ async function main(): Promise<void> {
           });
         }
         if (args.only.has('http')) {
-          await part('http', `[2/4] HTTP latency and throughput, ${HTTP_CONNECTIONS} connections, 3 x ${args.durationSeconds} s each (autocannon, machine token)`);
+          await part(
+            'http',
+            `[2/4] HTTP latency and throughput, ${HTTP_CONNECTIONS} connections, 3 x ${args.durationSeconds} s each (autocannon, machine token)`,
+          );
           const metrics = await measureHttp(`${exporter.url}/metrics`, exporter.headers, HTTP_CONNECTIONS, args.durationSeconds);
           const dashboard = await measureHttp(`${exporter.url}/api/monitoring/dashboard`, exporter.headers, HTTP_CONNECTIONS, args.durationSeconds);
           results.http = { metrics, dashboard };
@@ -180,20 +192,34 @@ async function main(): Promise<void> {
           }
         } else {
           notes.push(`peer row skipped: ${PEER_BINARY} is not installed (apt-get install -y prometheus-sql-exporter)`);
-          record({ measure: 'peer: prometheus-sql-exporter /metrics', result: 'not installed', reference: PEER_BINARY, target: 'reference only', verdict: 'skipped' });
+          record({
+            measure: 'peer: prometheus-sql-exporter /metrics',
+            result: 'not installed',
+            reference: PEER_BINARY,
+            target: 'reference only',
+            verdict: 'skipped',
+          });
         }
       }
     }
 
     if (args.only.has('viewers')) {
-      await part('viewers', `[4/4] statements per minute, ${VIEWERS.join(' vs ')} viewers polling 8 sections + /metrics every ${VIEWER_POLL_SECONDS} s (${VIEWER_WINDOW_SECONDS} s each, REFRESH_INTERVAL_SECONDS=${VIEWER_REFRESH_INTERVAL_SECONDS})`);
+      await part(
+        'viewers',
+        `[4/4] statements per minute, ${VIEWERS.join(' vs ')} viewers polling 8 sections + /metrics every ${VIEWER_POLL_SECONDS} s (${VIEWER_WINDOW_SECONDS} s each, REFRESH_INTERVAL_SECONDS=${VIEWER_REFRESH_INTERVAL_SECONDS})`,
+      );
       const stats = database.kind === 'embedded' ? undefined : { serverUrl: database.serverUrl!, name: database.name! };
       const viewers: ViewersResult = await benchViewers(database.url, VIEWERS, stats, childEnv);
       results.viewers = viewers;
       for (const run of viewers.runs) {
         // xact_commit also counts connection start-ups and parallel workers: a rough cross-check only.
-        const check = run.serverTransactions === undefined ? '' : ` (process life: ${run.lifetimeStatements} on the wire, ${run.serverTransactions} pg_stat_database transactions)`;
-        log(`  ${run.viewers} viewer(s): ${run.requests} requests (${run.failedRequests} failed; latency p50 ${ms(run.latencyP50Ms)}, p99 ${ms(run.latencyP99Ms)}, max ${ms(run.latencyMaxMs)}), ${run.statements} statements in ${run.windowSeconds.toFixed(1)} s${check}`);
+        const check =
+          run.serverTransactions === undefined
+            ? ''
+            : ` (process life: ${run.lifetimeStatements} on the wire, ${run.serverTransactions} pg_stat_database transactions)`;
+        log(
+          `  ${run.viewers} viewer(s): ${run.requests} requests (${run.failedRequests} failed; latency p50 ${ms(run.latencyP50Ms)}, p99 ${ms(run.latencyP99Ms)}, max ${ms(run.latencyMaxMs)}), ${run.statements} statements in ${run.windowSeconds.toFixed(1)} s${check}`,
+        );
       }
       const [one, many] = [viewers.runs[0]!, viewers.runs[viewers.runs.length - 1]!];
       const ok = viewers.ratio <= TARGETS.viewerRatio && many.statementsPerMinute <= viewers.ceilingPerMinute * 1.1 && many.failedRequests === 0;
@@ -220,11 +246,13 @@ async function main(): Promise<void> {
   if (args.only.has('tracking')) {
     log('\n[+] tracking kit bench (bench/tracking-bench.ts)');
     // Its scratch database goes on the same server as ours, when there is one.
-    if (database.kind !== 'embedded' && !process.env.TEST_DATABASE_URL && !process.env.DATABASE_URL) process.env.TEST_DATABASE_URL = database.serverUrl;
+    if (database.kind !== 'embedded' && !process.env.TEST_DATABASE_URL && !process.env.DATABASE_URL)
+      process.env.TEST_DATABASE_URL = database.serverUrl;
     try {
       const figures = await runTrackingBench();
       results.tracking = figures;
-      for (const figure of figures) record({ measure: figure.name, result: figure.value, reference: '', target: 'see tracking bench', verdict: 'info' });
+      for (const figure of figures)
+        record({ measure: figure.name, result: figure.value, reference: '', target: 'see tracking bench', verdict: 'info' });
     } catch (error) {
       notes.push(`tracking bench failed: ${(error as Error).message}`);
     }
@@ -248,8 +276,16 @@ async function main(): Promise<void> {
     notes,
     ...results,
   };
-  const files = writeResults(database.scale, summary, BENCH_PARTS.every((name) => args.only.has(name)));
-  log(`\nResults at scale ${database.scale} (${database.origin}; ${Object.entries(database.rows).map(([table, count]) => `${table} ${count.toLocaleString('en')}`).join(', ')})\n`);
+  const files = writeResults(
+    database.scale,
+    summary,
+    BENCH_PARTS.every((name) => args.only.has(name)),
+  );
+  log(
+    `\nResults at scale ${database.scale} (${database.origin}; ${Object.entries(database.rows)
+      .map(([table, count]) => `${table} ${count.toLocaleString('en')}`)
+      .join(', ')})\n`,
+  );
   log(formatTable(rows));
   for (const note of notes) log(`note: ${note}`);
   if (database.kind === 'embedded') log('note: embedded PGlite figures only show that the bench runs; measure the targets on a PostgreSQL server');
@@ -260,11 +296,25 @@ async function main(): Promise<void> {
 async function consoleOnly(durationSeconds: number, startedAt: Date): Promise<void> {
   log(`KeWhats console benchmark (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'})`);
   const share = await neighbourCpuShare();
-  const notes = share !== undefined && share > BUSY_SHARE ? [`machine busy when "console" started: other processes used ${(share * 100).toFixed(0)} % of the CPU`] : [];
+  const notes =
+    share !== undefined && share > BUSY_SHARE
+      ? [`machine busy when "console" started: other processes used ${(share * 100).toFixed(0)} % of the CPU`]
+      : [];
   log(`\n[+] monitoring console in Chromium (other processes used ${share === undefined ? '?' : (share * 100).toFixed(0)} % of the CPU just before)`);
   const result = await benchConsole({ durationSeconds, log });
   const rows = consoleRows(result);
-  const files = writeResults(0, { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), neighbourCpuShareAtStart: { console: share }, table: rows, notes, console: result }, false);
+  const files = writeResults(
+    0,
+    {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      neighbourCpuShareAtStart: { console: share },
+      table: rows,
+      notes,
+      console: result,
+    },
+    false,
+  );
   log(`\n${formatTable(rows)}`);
   for (const note of notes) log(`note: ${note}`);
   log(`\nraw figures in ${files.join(' and ')}`);

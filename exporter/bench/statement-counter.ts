@@ -64,7 +64,10 @@ export async function startStatementCounter(databaseUrl: string): Promise<Statem
         upstream.destroy();
       });
     }
-    client.on('data', frontendParser(() => (statements += 1)));
+    client.on(
+      'data',
+      frontendParser(() => (statements += 1)),
+    );
     client.pipe(upstream);
     upstream.pipe(client);
   });

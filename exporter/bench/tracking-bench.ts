@@ -94,9 +94,11 @@ async function runBenchServer(): Promise<void> {
       stats.statements += 1;
       const started = performance.now();
       const result = (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
-      void result.finally(() => {
-        stats.slowestStatementMs = Math.max(stats.slowestStatementMs, performance.now() - started);
-      }).catch(() => {});
+      void result
+        .finally(() => {
+          stats.slowestStatementMs = Math.max(stats.slowestStatementMs, performance.now() - started);
+        })
+        .catch(() => {});
       return result;
     }) as pg.Pool['query'],
   };
@@ -292,9 +294,18 @@ export async function runTrackingBench(): Promise<BenchFigure[]> {
     // Shown per round too: on a shared machine the spread between rounds is the noise floor.
     const roundDifferences = runs.with.map((run, round) => (run.meanMs - runs.without[round]!.meanMs).toFixed(3)).join(', ');
     figures.push(
-      { name: 'tracking: HTTP median latency without / with middleware (autocannon, 1 ms resolution)', value: `${formatMs(without.medianMs, 0)} / ${formatMs(withIt.medianMs, 0)} (difference ${formatMs(withIt.medianMs - without.medianMs, 0)})` },
-      { name: `tracking: HTTP mean latency without / with middleware (median of ${ROUNDS} rounds)`, value: `${formatMs(without.meanMs)} / ${formatMs(withIt.meanMs)} (difference ${formatMs(withIt.meanMs - without.meanMs)}; per round: ${roundDifferences} ms)` },
-      { name: 'tracking: HTTP throughput without / with middleware (10 connections)', value: `${Math.round(without.requestsPerSecond)} / ${Math.round(withIt.requestsPerSecond)} req/s` },
+      {
+        name: 'tracking: HTTP median latency without / with middleware (autocannon, 1 ms resolution)',
+        value: `${formatMs(without.medianMs, 0)} / ${formatMs(withIt.medianMs, 0)} (difference ${formatMs(withIt.medianMs - without.medianMs, 0)})`,
+      },
+      {
+        name: `tracking: HTTP mean latency without / with middleware (median of ${ROUNDS} rounds)`,
+        value: `${formatMs(without.meanMs)} / ${formatMs(withIt.meanMs)} (difference ${formatMs(withIt.meanMs - without.meanMs)}; per round: ${roundDifferences} ms)`,
+      },
+      {
+        name: 'tracking: HTTP throughput without / with middleware (10 connections)',
+        value: `${Math.round(without.requestsPerSecond)} / ${Math.round(withIt.requestsPerSecond)} req/s`,
+      },
     );
 
     // ~5,000 req/s over 1,000 keys for 10 s, flushing every 5 s (the default)
@@ -308,10 +319,22 @@ export async function runTrackingBench(): Promise<BenchFigure[]> {
     const served = stats.served;
     const flushes = stats.flushes + stats.failedFlushes;
     figures.push(
-      { name: 'tracking: load at target 5,000 req/s over 1,000 keys, 10 s', value: `${served} requests served (${Math.round(served / 10)} req/s achieved; autocannon saw ${load['2xx']} answers, ${load.non2xx + load.errors} errors)` },
-      { name: 'tracking: flushes / statements sent by the recorder', value: `${flushes} / ${stats.statements} (${flushes ? (stats.statements / flushes).toFixed(2) : 'n/a'} statements per flush; ${stats.failedFlushes} failed)` },
-      { name: 'tracking: (key, day) rows per flush (mean) / slowest flush statement', value: `${flushes ? Math.round(stats.entriesFlushed / flushes) : 0} / ${formatMs(stats.slowestStatementMs, 1)}` },
-      { name: 'tracking: requests counted in ApiKeyUsage vs served', value: `${counted} vs ${served} (${counted === served ? 'equal' : 'MISMATCH'})` },
+      {
+        name: 'tracking: load at target 5,000 req/s over 1,000 keys, 10 s',
+        value: `${served} requests served (${Math.round(served / 10)} req/s achieved; autocannon saw ${load['2xx']} answers, ${load.non2xx + load.errors} errors)`,
+      },
+      {
+        name: 'tracking: flushes / statements sent by the recorder',
+        value: `${flushes} / ${stats.statements} (${flushes ? (stats.statements / flushes).toFixed(2) : 'n/a'} statements per flush; ${stats.failedFlushes} failed)`,
+      },
+      {
+        name: 'tracking: (key, day) rows per flush (mean) / slowest flush statement',
+        value: `${flushes ? Math.round(stats.entriesFlushed / flushes) : 0} / ${formatMs(stats.slowestStatementMs, 1)}`,
+      },
+      {
+        name: 'tracking: requests counted in ApiKeyUsage vs served',
+        value: `${counted} vs ${served} (${counted === served ? 'equal' : 'MISMATCH'})`,
+      },
     );
   } finally {
     await database.close();

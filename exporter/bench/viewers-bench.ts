@@ -75,7 +75,12 @@ async function grafanaMonthRange(exporter: ChildExporter): Promise<string> {
   return `from=${Date.parse(body.revenue.from)}&to=${Date.parse(body.revenue.to) - 1}`;
 }
 
-async function viewer(exporter: ChildExporter, paths: string[], until: number, counts: { requests: number; failed: number; latenciesMs: number[] }): Promise<void> {
+async function viewer(
+  exporter: ChildExporter,
+  paths: string[],
+  until: number,
+  counts: { requests: number; failed: number; latenciesMs: number[] },
+): Promise<void> {
   await sleep(Math.random() * VIEWER_POLL_SECONDS * 1000); // viewers do not open their dashboards in step
   while (Date.now() < until) {
     const started = Date.now();
@@ -98,7 +103,13 @@ async function viewer(exporter: ChildExporter, paths: string[], until: number, c
   }
 }
 
-async function runViewers(databaseUrl: string, viewers: number, stats: StatsSource | undefined, env: Record<string, string>, exporterDir?: string): Promise<ViewersRun> {
+async function runViewers(
+  databaseUrl: string,
+  viewers: number,
+  stats: StatsSource | undefined,
+  env: Record<string, string>,
+  exporterDir?: string,
+): Promise<ViewersRun> {
   const counter = await startStatementCounter(databaseUrl);
   try {
     const before = stats ? await settledTransactions(stats) : undefined;

@@ -27,7 +27,9 @@ function isValidTimeZone(zone: string): boolean {
   }
 }
 
-const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// or postgresql:// URL');
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// or postgresql:// URL');
 
 /** One environment variable: its name and the schema that reads it (defaults included). */
 interface Setting<Schema extends z.ZodType> {
@@ -86,10 +88,25 @@ const SETTINGS = {
   dataDir: setting('KEWHATS_DATA_DIR', z.string().min(1).default('.data')),
   logLevel: setting('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   trustProxy: setting('TRUST_PROXY', z.string().optional()),
-  sessionIdleMs: setting('SESSION_IDLE_HOURS', positiveInt(24 * 31).default(12).transform((hours) => hours * 3_600_000)),
-  sessionMaxAgeMs: setting('SESSION_MAX_DAYS', positiveInt(366).default(7).transform((days) => days * 86_400_000)),
+  sessionIdleMs: setting(
+    'SESSION_IDLE_HOURS',
+    positiveInt(24 * 31)
+      .default(12)
+      .transform((hours) => hours * 3_600_000),
+  ),
+  sessionMaxAgeMs: setting(
+    'SESSION_MAX_DAYS',
+    positiveInt(366)
+      .default(7)
+      .transform((days) => days * 86_400_000),
+  ),
   sessionsPerUser: setting('SESSION_MAX_PER_USER', positiveInt(1_000).default(20)),
-  sessionPurgeIntervalMs: setting('SESSION_PURGE_MINUTES', positiveInt(24 * 60).default(15).transform((minutes) => minutes * 60_000)),
+  sessionPurgeIntervalMs: setting(
+    'SESSION_PURGE_MINUTES',
+    positiveInt(24 * 60)
+      .default(15)
+      .transform((minutes) => minutes * 60_000),
+  ),
   liveStreamMax: setting('LIVE_STREAM_MAX', positiveInt(100_000).default(500)),
 };
 

@@ -50,7 +50,17 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     exporterMetrics,
     logger,
   });
-  const exporterApp = createApp({ config, pool, sections, snapshots, aggregateMetrics, exporterMetrics, logger, clock: options.authClock, liveStreamTimings: options.liveStreamTimings });
+  const exporterApp = createApp({
+    config,
+    pool,
+    sections,
+    snapshots,
+    aggregateMetrics,
+    exporterMetrics,
+    logger,
+    clock: options.authClock,
+    liveStreamTimings: options.liveStreamTimings,
+  });
   const server = exporterApp.app.listen(config.port, config.host);
   server.on('clientError', answerClientError);
   // Websockets (Grafana Live through the gateway); without a gateway Node refuses upgrades itself.

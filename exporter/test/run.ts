@@ -74,7 +74,8 @@ function readArgs(): ReturnType<typeof parse> {
     process.exit(2);
   }
 }
-const parse = () => parseArgs({ options: { repeated: { type: 'boolean' }, load: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: true });
+const parse = () =>
+  parseArgs({ options: { repeated: { type: 'boolean' }, load: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: true });
 const { values, positionals } = readArgs();
 if (values.help) {
   console.log(USAGE);

@@ -60,7 +60,9 @@ const EPOCH = new Date(0);
 
 /** The key of a counter, hashed: no email or client address is stored in clear. */
 function counterKey(kind: CounterKind, ...parts: string[]): string {
-  return createHash('sha256').update([kind, ...parts].join('\u0000'), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update([kind, ...parts].join('\u0000'), 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -116,7 +118,10 @@ export class LoginThrottle {
       const checked: CounterKind[] = clientIsClean ? ['client', 'accountClient'] : ['client', 'accountClient', 'account'];
       const waitMs = Math.max(0, ...checked.map((kind) => counters[kind].nextAttemptAt - now));
       if (waitMs > 0) return { allowed: false as const, retryAfterMs: waitMs };
-      const before = Object.fromEntries((Object.keys(keys) as CounterKind[]).map((kind) => [kind, counters[kind].nextAttemptAt])) as Record<CounterKind, number>;
+      const before = Object.fromEntries((Object.keys(keys) as CounterKind[]).map((kind) => [kind, counters[kind].nextAttemptAt])) as Record<
+        CounterKind,
+        number
+      >;
       for (const kind of Object.keys(keys) as CounterKind[]) {
         const failures = counters[kind].failures + 1;
         // An attempt that waits is not refused by a counter that does not apply to it; the

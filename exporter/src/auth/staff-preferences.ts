@@ -47,7 +47,12 @@ export class StaffPreferenceStore {
   async save(userId: string, preferences: StaffPreferences): Promise<StaffPreferences | undefined> {
     const data = { language: preferences.language, theme: preferences.theme, updatedAt: new Date(this.clock()) };
     try {
-      const row = await this.prisma.staffPreference.upsert({ where: { userId }, create: { userId, ...data }, update: data, select: { language: true, theme: true } });
+      const row = await this.prisma.staffPreference.upsert({
+        where: { userId },
+        create: { userId, ...data },
+        update: data,
+        select: { language: true, theme: true },
+      });
       return known(row);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'P2003') return undefined; // foreign key: no such user

@@ -70,7 +70,10 @@ export class UserAccounts {
       await tx.user.update({ where: { id }, data: { passwordHash }, select: { id: true } });
       const ended = await tx.staffSession.deleteMany({ where: keepSessionId ? { userId: id, id: { not: keepSessionId } } : { userId: id } });
       if (keepSessionId) {
-        await tx.staffSession.updateMany({ where: { id: keepSessionId, userId: id }, data: { passwordFingerprint: passwordFingerprint(passwordHash) } });
+        await tx.staffSession.updateMany({
+          where: { id: keepSessionId, userId: id },
+          data: { passwordFingerprint: passwordFingerprint(passwordHash) },
+        });
       }
       return { endedSessions: ended.count };
     }, TRANSACTION_LIMITS);

@@ -48,9 +48,7 @@ function sectionEntry(section: Section) {
     icon: section.icon,
     title: section.title,
     description: section.description,
-    timeRange: section.timeRange
-      ? { ...TIME_RANGE_PARAMETERS, default: section.timeRange.default, figures: [...section.timeRange.figures] }
-      : null,
+    timeRange: section.timeRange ? { ...TIME_RANGE_PARAMETERS, default: section.timeRange.default, figures: [...section.timeRange.figures] } : null,
     figures: section.figures.map((figure) => ({
       path: figure.path,
       unit: figure.unit ?? 'count',

@@ -26,7 +26,12 @@ if (!upToDate) {
   // engine on its vendor host; any URL keeps it on the WebAssembly path.
   const child = spawn(process.execPath, [prismaCli, 'generate', '--config', 'prisma.config.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'postgresql://localhost/unused', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL || 'postgresql://localhost/unused',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -119,7 +119,10 @@ async function buildUnlocked(options: { ifStale?: boolean }): Promise<ConsoleBui
 
     const url = (name: string) => `${CONSOLE_BASE_PATH}/assets/${name}`;
     const assets = { script: url(script), style: url(style), favicon: url(favicon) };
-    const shell = readFileSync(join(CONSOLE_SOURCE_DIR, 'index.html'), 'utf8').replace(/\{\{(script|style|favicon)\}\}/g, (_match, key: keyof typeof assets) => assets[key]);
+    const shell = readFileSync(join(CONSOLE_SOURCE_DIR, 'index.html'), 'utf8').replace(
+      /\{\{(script|style|favicon)\}\}/g,
+      (_match, key: keyof typeof assets) => assets[key],
+    );
     writeFileSync(join(staging, 'index.html'), shell);
     writeFileSync(join(staging, STAMP_FILE), `${JSON.stringify({ inputs, assets }, null, 2)}\n`);
 

@@ -43,7 +43,11 @@ interface PluginJson {
  * No page is `defaultNav`: Grafana would make that page the app's own link and drop the child with
  * the same URL from the sidebar (applinks.go), leaving seven sections and no way to the app's root page.
  */
-export function appIncludes(sections: readonly Section[], nested: ReadonlyArray<{ path: string; json: PluginJson }>, appId = 'kewhats-monitoring-app'): unknown[] {
+export function appIncludes(
+  sections: readonly Section[],
+  nested: ReadonlyArray<{ path: string; json: PluginJson }>,
+  appId = 'kewhats-monitoring-app',
+): unknown[] {
   const pages = [...sections]
     .sort((a, b) => a.position - b.position)
     .map((section) => ({

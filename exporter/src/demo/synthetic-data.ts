@@ -74,9 +74,10 @@ export interface SyntheticSummary {
 /** Rows per table for a scale: proportional, rounded, at least one so references always resolve. */
 export function syntheticRowCounts(scale: number): Record<CountedTable, number> {
   assertScale(scale);
-  return Object.fromEntries(
-    Object.entries(SCALE_ONE_ROWS).map(([table, rows]) => [table, Math.max(1, Math.round(rows * scale))]),
-  ) as Record<CountedTable, number>;
+  return Object.fromEntries(Object.entries(SCALE_ONE_ROWS).map(([table, rows]) => [table, Math.max(1, Math.round(rows * scale))])) as Record<
+    CountedTable,
+    number
+  >;
 }
 
 function assertScale(scale: number): void {

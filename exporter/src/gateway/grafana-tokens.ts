@@ -39,11 +39,7 @@ export class GrafanaTokens {
     const identity = JSON.stringify([session.userId, session.email, displayName(session), session.role]);
     const cached = this.minted.get(session.id);
     if (cached && cached.identity === identity && cached.expiresAtMs - now > this.renewalMarginMs) return cached.token;
-    const { token, expiresAt } = signAccessToken(
-      { id: session.userId, email: session.email, name: session.name, role: session.role },
-      this.jwt,
-      now,
-    );
+    const { token, expiresAt } = signAccessToken({ id: session.userId, email: session.email, name: session.name, role: session.role }, this.jwt, now);
     this.minted.set(session.id, { token, expiresAtMs: expiresAt.getTime(), identity });
     return token;
   }

@@ -39,7 +39,10 @@ export function createLoginRoutes(options: LoginRoutesOptions): Router {
   const { services } = options;
   const router = Router();
   const sendPage = (res: Response, status: number, view: LoginView) => {
-    res.status(status).type('html').send(renderLoginPage({ ...view, consoleHref: options.consoleHref }));
+    res
+      .status(status)
+      .type('html')
+      .send(renderLoginPage({ ...view, consoleHref: options.consoleHref }));
   };
 
   router.get('/login', ...gatewayPageHeaders, (req, res) => {
@@ -101,7 +104,11 @@ export function createLoginRoutes(options: LoginRoutesOptions): Router {
     if (error instanceof HttpError) {
       res.set(error.headers);
       const text =
-        error.status === 401 ? 'The email or password is incorrect.' : error.status === 503 ? 'Sign-in is unavailable right now. Try again in a moment.' : sentence(error.message);
+        error.status === 401
+          ? 'The email or password is incorrect.'
+          : error.status === 503
+            ? 'Sign-in is unavailable right now. Try again in a moment.'
+            : sentence(error.message);
       return sendPage(res, error.status, { next: page.next, email: page.email, error: text });
     }
     const status = (error as { status?: number }).status;

@@ -141,8 +141,12 @@ ${messageOf(view)}
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${view.email ? ' autofocus' : ''}>
 </div>
 <button type="submit">Sign in</button>
-</form>${view.consoleHref ? `
-<p class="alt">Or open the <a href="${escapeHtml(view.consoleHref)}">monitoring console</a> (without Grafana).</p>` : ''}`,
+</form>${
+      view.consoleHref
+        ? `
+<p class="alt">Or open the <a href="${escapeHtml(view.consoleHref)}">monitoring console</a> (without Grafana).</p>`
+        : ''
+    }`,
   );
 }
 

@@ -144,7 +144,12 @@ export function createApp(deps: AppDependencies): ExporterApp {
   // The monitoring console (docs/console.md): at /console/, and at / unless Grafana owns it.
   app.use(createConsoleRoutes({ serveRoot: !config.grafanaUrl, sessions: accountServices.sessions }));
   // /login and /logout always; with GRAFANA_URL also Grafana behind the session.
-  const gateway = createGateway({ services: accountServices, grafanaUrl: config.grafanaUrl, trustProxy: app.get('trust proxy fn'), logger: deps.logger });
+  const gateway = createGateway({
+    services: accountServices,
+    grafanaUrl: config.grafanaUrl,
+    trustProxy: app.get('trust proxy fn'),
+    logger: deps.logger,
+  });
   app.use(gateway.router);
 
   app.use('/api', apiHeaders, (req) => {

@@ -17,11 +17,17 @@ export interface AuthRoutesOptions {
   authenticate: Authenticate;
 }
 
-const revokeAllSchema = z.strictObject({ userId: z.string({ message: 'userId must be a string' }).min(1).max(200).optional() }, { message: 'body must be {} or {"userId": "..."}' });
+const revokeAllSchema = z.strictObject(
+  { userId: z.string({ message: 'userId must be a string' }).min(1).max(200).optional() },
+  { message: 'body must be {} or {"userId": "..."}' },
+);
 
 const passwordChangeSchema = z.strictObject(
   {
-    currentPassword: z.string({ message: 'currentPassword is required' }).min(1, 'currentPassword is required').max(MAX_PASSWORD_LENGTH, 'currentPassword is too long'),
+    currentPassword: z
+      .string({ message: 'currentPassword is required' })
+      .min(1, 'currentPassword is required')
+      .max(MAX_PASSWORD_LENGTH, 'currentPassword is too long'),
     newPassword: z.string({ message: 'newPassword is required' }).min(1, 'newPassword is required'),
   },
   { message: 'body must be {"currentPassword": "...", "newPassword": "..."}' },

@@ -27,7 +27,12 @@ function unavailable(req: Request, error: unknown): HttpError {
  * request's address (`req.ip`: the proxy's client with TRUST_PROXY). `check` answers the
  * account when the password is right, undefined when it is wrong.
  */
-export async function checkPasswordWithinLimits<T>(throttle: LoginThrottle, req: Request, email: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function checkPasswordWithinLimits<T>(
+  throttle: LoginThrottle,
+  req: Request,
+  email: string,
+  check: () => Promise<T | undefined>,
+): Promise<T | undefined> {
   let attempt: Awaited<ReturnType<LoginThrottle['attempt']>>;
   try {
     attempt = await throttle.attempt(email, req.ip ?? req.socket.remoteAddress ?? 'unknown');

@@ -68,22 +68,21 @@ export function parseInstant(value: string, timeZone: string): Date | undefined 
 
 export function timeRangeSchema(timeZone: string) {
   const instant = (name: string) =>
-    z
-      .string({ message: `${name} must be a single value` })
-      .transform((value, context) => {
-        const parsed = parseInstant(value, timeZone);
-        if (!parsed || Number.isNaN(parsed.getTime())) {
-          context.addIssue({ code: 'custom', message: `${name} must be an ISO 8601 date or date-time, or epoch milliseconds` });
-          return z.NEVER;
-        }
-        return parsed;
-      });
+    z.string({ message: `${name} must be a single value` }).transform((value, context) => {
+      const parsed = parseInstant(value, timeZone);
+      if (!parsed || Number.isNaN(parsed.getTime())) {
+        context.addIssue({ code: 'custom', message: `${name} must be an ISO 8601 date or date-time, or epoch milliseconds` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
   return z
     .looseObject({ from: instant('from').optional(), to: instant('to').optional() })
     .superRefine((query, context) => {
       // `from[]=…` (array or object syntax) is a mistake to report, not a parameter to ignore.
       const bracketed = Object.keys(query).find((key) => /^(from|to)\[/.test(key));
-      if (bracketed) context.addIssue({ code: 'custom', message: `${bracketed.slice(0, bracketed.indexOf('['))} must be a single value, not ${bracketed}` });
+      if (bracketed)
+        context.addIssue({ code: 'custom', message: `${bracketed.slice(0, bracketed.indexOf('['))} must be a single value, not ${bracketed}` });
     })
     .refine((range) => (range.from === undefined) === (range.to === undefined), { message: 'from and to go together: give both or neither' })
     .refine((range) => !range.from || !range.to || range.from < range.to, { message: 'from must be before to' });

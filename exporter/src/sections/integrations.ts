@@ -57,8 +57,7 @@ export const integrationsSection = defineSection({
       help: 'Integrations by type (most common types; the rest as "other").',
       type: 'gauge',
       labelNames: ['type'],
-      samples: ({ integrations }) =>
-        Object.entries(integrations.byType).map(([type, value]) => ({ labels: { type }, value })),
+      samples: ({ integrations }) => Object.entries(integrations.byType).map(([type, value]) => ({ labels: { type }, value })),
     },
   ],
   title: { id: 'Integrasi', en: 'Integrations' },

@@ -44,10 +44,6 @@ export const currentMonthRevenueQuery: TableQuery<Revenue> = {
 
 /** Revenue for an arbitrary range, computed on demand (the current month lives in the snapshot). */
 export async function revenueBetween(pool: pg.Pool, currency: string, from: Date, to: Date): Promise<Revenue> {
-  const result = await pool.query(`SELECT coalesce(sum("amount"), 0)::text AS amount FROM "Payment" WHERE ${PAID_IN_RANGE}`, [
-    currency,
-    from,
-    to,
-  ]);
+  const result = await pool.query(`SELECT coalesce(sum("amount"), 0)::text AS amount FROM "Payment" WHERE ${PAID_IN_RANGE}`, [currency, from, to]);
   return toRevenue(result.rows[0], currency, from, to);
 }

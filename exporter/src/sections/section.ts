@@ -65,9 +65,7 @@ const DEFINED = new WeakSet<object>();
  * Declares a section: TypeScript infers its table results from its queries, and the section list
  * (sections/index.ts) recognises it among a module's exports.
  */
-export function defineSection<Tables extends Record<string, TableQuery<unknown>>, Json>(
-  section: Section<Tables, Json>,
-): Section<Tables, Json> {
+export function defineSection<Tables extends Record<string, TableQuery<unknown>>, Json>(section: Section<Tables, Json>): Section<Tables, Json> {
   DEFINED.add(section);
   return section;
 }
@@ -77,11 +75,7 @@ export function isSection(value: unknown): value is Section {
   return typeof value === 'object' && value !== null && DEFINED.has(value);
 }
 
-export async function runTableQuery<Result>(
-  pool: pg.Pool,
-  query: TableQuery<Result>,
-  context: AggregateContext,
-): Promise<Result> {
+export async function runTableQuery<Result>(pool: pg.Pool, query: TableQuery<Result>, context: AggregateContext): Promise<Result> {
   const result = await pool.query(query.sql, query.params?.(context) ?? []);
   return query.parse(result.rows);
 }
@@ -101,10 +95,7 @@ export function countsByValue<Value extends string>(
 }
 
 /** The single row of an aggregate-only statement, with every column as a number. */
-export function numericRow<Column extends string>(
-  rows: Array<Record<string, unknown>>,
-  columns: readonly Column[],
-): Record<Column, number> {
+export function numericRow<Column extends string>(rows: Array<Record<string, unknown>>, columns: readonly Column[]): Record<Column, number> {
   const row = rows[0] ?? {};
   return Object.fromEntries(columns.map((column) => [column, Number(row[column] ?? 0)])) as Record<Column, number>;
 }

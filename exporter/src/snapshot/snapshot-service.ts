@@ -61,7 +61,8 @@ export class SnapshotService {
     const backingOff = now - this.lastFailureAt < this.retryDelayMs;
     if (!fresh && !backingOff) await this.refresh();
     if (!this.snapshot) throw new NoSnapshotError(this.lastError?.message ?? 'no snapshot yet');
-    const stale = Date.now() - this.snapshot.generatedAt.getTime() >= this.options.intervalMs && this.lastFailureAt > this.snapshot.generatedAt.getTime();
+    const stale =
+      Date.now() - this.snapshot.generatedAt.getTime() >= this.options.intervalMs && this.lastFailureAt > this.snapshot.generatedAt.getTime();
     return { snapshot: this.snapshot, stale };
   }
 

@@ -184,7 +184,9 @@ export class ApiUsageRecorder {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
-        const error = new FlushTimeoutError(`API usage flush did not finish within ${this.flushTimeoutMs} ms (flushTimeoutMs): the database is not answering`);
+        const error = new FlushTimeoutError(
+          `API usage flush did not finish within ${this.flushTimeoutMs} ms (flushTimeoutMs): the database is not answering`,
+        );
         if (this.flushesRunning > 0 && !this.lateReported) {
           this.lateReported = true;
           this.counters.failedFlushes += 1;

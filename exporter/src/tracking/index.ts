@@ -17,12 +17,7 @@ export {
 } from './api-usage-recorder.js';
 export { type ApiKeyTrafficMiddlewareOptions } from './api-key-traffic-middleware.js';
 export { isWellFormedApiKeyId, MAX_API_KEY_ID_LENGTH } from './api-key-id.js';
-export {
-  endChatbotSession,
-  recordChatbotActivity,
-  type ChatbotActivityResult,
-  type ChatbotConversation,
-} from './chatbot-sessions.js';
+export { endChatbotSession, recordChatbotActivity, type ChatbotActivityResult, type ChatbotConversation } from './chatbot-sessions.js';
 export type { Queryable } from './queryable.js';
 export { refuseMonitoringRole, type RefuseMonitoringRoleOptions } from './platform-guard.js';
 export { CHATBOT_SESSION_ACTIVE_MINUTES } from '../sections/chatbots.js';

@@ -124,7 +124,11 @@ describe('sign-in limits shared by two exporter instances', () => {
     const regular = await account('regular');
     const office = freshClientIp();
     for (let attempt = 0; attempt < 25; attempt += 1) {
-      assert.equal((await login(attempt % 2 ? first : second, { email: regular.email, password: regular.password }, office)).status, 200, `sign-in ${attempt + 1}`);
+      assert.equal(
+        (await login(attempt % 2 ? first : second, { email: regular.email, password: regular.password }, office)).status,
+        200,
+        `sign-in ${attempt + 1}`,
+      );
     }
   });
 

@@ -18,7 +18,9 @@ describe('sign-in timing', () => {
   before(async () => {
     db = await createTestDatabase();
     exporter = await startTestExporter({ pool: db.pool, env: { TRUST_PROXY: 'loopback' } });
-    accounts = await Promise.all(Array.from({ length: 8 }, (_, n) => n).map((n) => createAccount(db.pool, { email: `timed${n}@kewhats.test`, role: 'monitoring' })));
+    accounts = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => n).map((n) => createAccount(db.pool, { email: `timed${n}@kewhats.test`, role: 'monitoring' })),
+    );
   });
   after(async () => {
     await exporter?.close();

@@ -58,11 +58,21 @@ describe('staff preferences', () => {
     }
     assert.deepEqual((await read(anaSession)).body, { language: 'en', theme: null }, 'nothing written');
     assert.equal((await getJson(`${exporter.url}/api/auth/preferences`)).status, 401);
-    assert.equal((await getJson(`${exporter.url}/api/auth/preferences`, { headers: exporter.authHeaders() })).status, 403, 'the machine token has no account');
+    assert.equal(
+      (await getJson(`${exporter.url}/api/auth/preferences`, { headers: exporter.authHeaders() })).status,
+      403,
+      'the machine token has no account',
+    );
   });
 
   it('answer a bad body with a clear 400 and keep what was stored', async () => {
-    for (const body of [{ language: 'fr', theme: 'dark' }, { language: 'id', theme: 'neon' }, { language: 'id' }, { language: 'id', theme: 'dark', extra: 1 }, ['id']]) {
+    for (const body of [
+      { language: 'fr', theme: 'dark' },
+      { language: 'id', theme: 'neon' },
+      { language: 'id' },
+      { language: 'id', theme: 'dark', extra: 1 },
+      ['id'],
+    ]) {
       const response = await put(anaSession, body);
       assert.equal(response.status, 400, JSON.stringify(body));
       const error = ((await response.json()) as { error: { code: string; message: string } }).error;

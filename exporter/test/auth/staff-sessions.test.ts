@@ -46,7 +46,8 @@ describe('session and sign-in counter storage', () => {
   it('renews a session at most once a minute', async () => {
     const created = await createAccount(db.pool, { email: 'touch@kewhats.test', role: 'monitoring' });
     const { secret } = await sessions.start((await accounts.findWithCredentialsById(created.id))!);
-    const lastSeen = async () => (await db.pool.query(`SELECT "lastSeenAt" FROM "StaffSession" WHERE "userId" = $1`, [created.id])).rows[0].lastSeenAt as Date;
+    const lastSeen = async () =>
+      (await db.pool.query(`SELECT "lastSeenAt" FROM "StaffSession" WHERE "userId" = $1`, [created.id])).rows[0].lastSeenAt as Date;
     const started = await lastSeen();
     clock.advance(30_000);
     await sessions.lookup(secret);

@@ -53,7 +53,18 @@ describe('the section catalogue', () => {
       [...catalogue.sections.map((section) => section.position)].sort((a, b) => a - b),
     );
     for (const section of catalogue.sections) {
-      assert.deepEqual(Object.keys(section), ['name', 'path', 'position', 'icon', 'title', 'description', 'timeRange', 'figures', 'breakdowns', 'extras']);
+      assert.deepEqual(Object.keys(section), [
+        'name',
+        'path',
+        'position',
+        'icon',
+        'title',
+        'description',
+        'timeRange',
+        'figures',
+        'breakdowns',
+        'extras',
+      ]);
       assert.equal(section.path, `/api/monitoring/${section.name}`);
       for (const figure of section.figures) assert.deepEqual(Object.keys(figure), ['path', 'unit', 'label', 'description']);
       for (const breakdown of section.breakdowns) {
@@ -91,7 +102,8 @@ describe('the section catalogue', () => {
 
   test('the home section declares its time range; the others have none', () => {
     assert.deepEqual(sectionOf('dashboard').timeRange, { from: 'from', to: 'to', default: 'currentMonth', figures: ['revenue.amount'] });
-    for (const section of catalogue.sections.filter((candidate) => candidate.name !== 'dashboard')) assert.equal(section.timeRange, null, section.name);
+    for (const section of catalogue.sections.filter((candidate) => candidate.name !== 'dashboard'))
+      assert.equal(section.timeRange, null, section.name);
   });
 
   test('the contacts section carries the CSV exports with their API paths and labels', () => {
@@ -140,7 +152,9 @@ describe('the section catalogue', () => {
 
   test('a label without words in one language, a taken name or a shared position is refused at start-up', () => {
     const users = SECTIONS.find((section) => section.name === 'users')!;
-    const untranslated = changed(users, { figures: [{ path: 'total', label: { id: 'Total', en: ' ' }, description: users.figures[0]!.description }] });
+    const untranslated = changed(users, {
+      figures: [{ path: 'total', label: { id: 'Total', en: ' ' }, description: users.figures[0]!.description }],
+    });
     assert.throws(() => checkSections([untranslated]), /section "users": figure total label has no "en" words/);
     const missing = changed(users, { title: { en: 'Users' } as never });
     assert.throws(() => buildCatalogue([missing], DEFAULTS), /section "users": title has no "id" words/);
@@ -152,7 +166,9 @@ describe('the section catalogue', () => {
 
   test('generatedFrom is stable, and changes whenever a section presentation, the currency or the time zone does', () => {
     assert.equal(buildCatalogue(SECTIONS, DEFAULTS).generatedFrom, catalogue.generatedFrom);
-    const renamed = SECTIONS.map((section) => (section.name === 'webhooks' ? changed(section, { title: { id: 'Kait web', en: 'Webhooks' } }) : section));
+    const renamed = SECTIONS.map((section) =>
+      section.name === 'webhooks' ? changed(section, { title: { id: 'Kait web', en: 'Webhooks' } }) : section,
+    );
     const moved = SECTIONS.map((section) => (section.name === 'webhooks' ? changed(section, { icon: 'link-broken' }) : section));
     const hashes = [
       catalogue.generatedFrom,
@@ -217,7 +233,9 @@ describe('GET /api/monitoring/catalogue', () => {
     });
     assert.equal(again.status, 304);
     assert.equal(await again.text(), '');
-    const other = await fetch(`${exporter.url}/api/monitoring/catalogue`, { headers: { ...exporter.authHeaders('machine'), 'If-None-Match': '"0"' } });
+    const other = await fetch(`${exporter.url}/api/monitoring/catalogue`, {
+      headers: { ...exporter.authHeaders('machine'), 'If-None-Match': '"0"' },
+    });
     assert.equal(other.status, 200);
     await other.arrayBuffer();
     const head = await fetch(`${exporter.url}/api/monitoring/catalogue`, { method: 'HEAD', headers: exporter.authHeaders('machine') });
@@ -236,7 +254,10 @@ describe('GET /api/monitoring/catalogue', () => {
 
   test('every section path and export path of the catalogue answers 200', async () => {
     const { body } = await getJson(`${exporter.url}/api/monitoring/catalogue`, { headers: exporter.authHeaders('machine') });
-    const paths = (body as Catalogue).sections.flatMap((section) => [section.path, ...section.extras.flatMap((extra) => extra.exports.map((item) => item.path))]);
+    const paths = (body as Catalogue).sections.flatMap((section) => [
+      section.path,
+      ...section.extras.flatMap((extra) => extra.exports.map((item) => item.path)),
+    ]);
     for (const path of paths) {
       const response = await fetch(`${exporter.url}${path}`, { method: 'HEAD', headers: exporter.authHeaders('machine') });
       assert.equal(response.status, 200, path);

@@ -40,7 +40,10 @@ describe('a section added without touching any other file', () => {
     assert.equal(status, 200);
     assert.equal(typeof body.generatedAt, 'string');
     assert.deepEqual(body.byStatus, byStatus);
-    assert.equal(body.total, Object.values(byStatus).reduce((sum, count) => sum + count, 0));
+    assert.equal(
+      body.total,
+      Object.values(byStatus).reduce((sum, count) => sum + count, 0),
+    );
     assert.ok(body.total > 0, 'the demo data has payments');
   });
 
@@ -93,6 +96,13 @@ describe('a section added without touching any other file', () => {
 
   test('the app sidebar gets its page, opening its dashboard', () => {
     const pages = appIncludes(sections, []) as Array<{ name: string; path: string; icon: string }>;
-    assert.deepEqual(pages.filter((page) => page.path.startsWith('/d/')).at(-1), { type: 'page', name: 'Pembayaran', path: '/d/kewhats-payments', role: 'Viewer', addToNav: true, icon: 'credit-card' });
+    assert.deepEqual(pages.filter((page) => page.path.startsWith('/d/')).at(-1), {
+      type: 'page',
+      name: 'Pembayaran',
+      path: '/d/kewhats-payments',
+      role: 'Viewer',
+      addToNav: true,
+      icon: 'credit-card',
+    });
   });
 });

@@ -37,7 +37,10 @@ describe('monitoring store against a real exporter', () => {
     assert.equal(data.stale, false);
     assert.deepEqual(store.state.connection, { kind: 'ok' });
     assert.equal(store.state.loading, false);
-    assert.ok(seen.some((state) => state.loading), 'loading was announced');
+    assert.ok(
+      seen.some((state) => state.loading),
+      'loading was announced',
+    );
   });
 
   it('keeps a ranged body under its own key, and only the range last asked for', async () => {
@@ -58,8 +61,12 @@ describe('monitoring store against a real exporter', () => {
     assert.ok(store.state.data.get('people'));
   });
 
-  it('takes every section of a live snapshot at once, with the event\'s time and stale flag', () => {
-    store.applySnapshot({ generatedAt: '2026-11-29T10:00:00.000Z', stale: true, sections: { people: { total: 7 }, money: { revenue: { amount: 1 } } } });
+  it("takes every section of a live snapshot at once, with the event's time and stale flag", () => {
+    store.applySnapshot({
+      generatedAt: '2026-11-29T10:00:00.000Z',
+      stale: true,
+      sections: { people: { total: 7 }, money: { revenue: { amount: 1 } } },
+    });
     assert.deepEqual(store.state.data.get('people'), { body: { total: 7 }, generatedAt: '2026-11-29T10:00:00.000Z', stale: true });
     assert.deepEqual(store.state.data.get('money')?.stale, true);
     assert.deepEqual(store.state.connection, { kind: 'ok' });

@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import type { CatalogueSection } from '../../console/src/api/catalogue.ts';
 import { pageFor, sectionHref } from '../../console/src/model/pages.ts';
 
-const section = (name: string): CatalogueSection => ({ name, path: `/api/x/${name}`, position: 0, icon: 'apps', title: { en: name }, timeRange: null, figures: [], breakdowns: [] });
+const section = (name: string): CatalogueSection => ({
+  name,
+  path: `/api/x/${name}`,
+  position: 0,
+  icon: 'apps',
+  title: { en: name },
+  timeRange: null,
+  figures: [],
+  breakdowns: [],
+});
 const sections = [section('first'), section('second one')];
 
 describe('console URLs', () => {

@@ -13,8 +13,22 @@ import { startTestExporter, type TestExporter } from '../support/test-exporter.j
 import { exporterApi } from './support/exporter-api.ts';
 import { ManualClock } from './support/manual-clock.ts';
 
-const people: CatalogueSection = { name: 'people', path: '/api/monitoring/users', position: 0, icon: 'apps', title: { en: 'People' }, timeRange: null, figures: [], breakdowns: [] };
-const money: CatalogueSection = { ...people, name: 'money', path: '/api/monitoring/dashboard', timeRange: { from: 'from', to: 'to', default: 'currentMonth', figures: [] } };
+const people: CatalogueSection = {
+  name: 'people',
+  path: '/api/monitoring/users',
+  position: 0,
+  icon: 'apps',
+  title: { en: 'People' },
+  timeRange: null,
+  figures: [],
+  breakdowns: [],
+};
+const money: CatalogueSection = {
+  ...people,
+  name: 'money',
+  path: '/api/monitoring/dashboard',
+  timeRange: { from: 'from', to: 'to', default: 'currentMonth', figures: [] },
+};
 
 /** Waits (in real time, bounded) for requests in flight to finish. */
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -39,7 +53,11 @@ describe('refresh controller', () => {
     const { requests } = api;
     const store = new MonitoringStore(api);
     const clock = new ManualClock();
-    const live = { started: 0, stopped: 0, handlers: undefined as undefined | { onSnapshot: (event: SnapshotEvent) => void; onState: (state: LiveState) => void } };
+    const live = {
+      started: 0,
+      stopped: 0,
+      handlers: undefined as undefined | { onSnapshot: (event: SnapshotEvent) => void; onState: (state: LiveState) => void },
+    };
     let signedOut = 0;
     const controller = new RefreshController({
       store,
@@ -56,7 +74,16 @@ describe('refresh controller', () => {
       await until(() => api.inFlight() === 0, 'requests finish');
       await clock.advance(0);
     };
-    return { store, clock, controller, requests, live, advance, signedOut: () => signedOut, idle: () => until(() => api.inFlight() === 0, 'requests finish') };
+    return {
+      store,
+      clock,
+      controller,
+      requests,
+      live,
+      advance,
+      signedOut: () => signedOut,
+      idle: () => until(() => api.inFlight() === 0, 'requests finish'),
+    };
   }
 
   it('loads the page at once and then every period', async () => {

@@ -20,7 +20,12 @@ const zebras: CatalogueSection = {
   timeRange: { from: 'since', to: 'until', default: 'currentMonth', figures: ['herd.takings'] },
   figures: [
     { path: 'total', unit: 'count', label: { id: 'Jumlah zebra', en: 'Zebras counted' } },
-    { path: 'herd.takings', unit: 'currency', label: { id: 'Pendapatan kawanan', en: 'Herd takings' }, description: { id: 'Bulan ini.', en: 'This month.' } },
+    {
+      path: 'herd.takings',
+      unit: 'currency',
+      label: { id: 'Pendapatan kawanan', en: 'Herd takings' },
+      description: { id: 'Bulan ini.', en: 'This month.' },
+    },
     { path: 'herd.missing', unit: 'count', label: { id: 'Hilang', en: 'Missing' } },
   ],
   breakdowns: [
@@ -124,7 +129,9 @@ describe('section page from the catalogue', () => {
   it('leaves no English in Indonesian: catalogue texts in id, console texts from the id column', () => {
     const text = textOf(renderPage('id', { range: { kind: 'custom', from: '2026-11-01', to: '2026-11-15' } }));
     for (const label of ['Zebras counted', 'Herd takings', 'By stripe', 'Download zebras', 'Every zebra']) assert.ok(!text.includes(label), label);
-    const english = (Object.keys(STRINGS) as StringKey[]).filter((key) => !SAME_IN_EVERY_LANGUAGE.has(key)).map((key) => STRINGS[key].en.split('{')[0]!.trim());
+    const english = (Object.keys(STRINGS) as StringKey[])
+      .filter((key) => !SAME_IN_EVERY_LANGUAGE.has(key))
+      .map((key) => STRINGS[key].en.split('{')[0]!.trim());
     for (const phrase of english.filter((phrase) => phrase.length > 3)) {
       assert.ok(!new RegExp(`\\b${phrase.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}\\b`).test(text), `English "${phrase}" in the Indonesian page`);
     }

@@ -28,7 +28,8 @@ describe('console strings', () => {
     for (const [key, texts] of entries) {
       const distinct = new Set(CONSOLE_LANGUAGES.map((language) => texts[language])).size;
       if (SAME_IN_EVERY_LANGUAGE.has(key)) assert.equal(distinct, 1, `${key} is listed as the same everywhere but differs`);
-      else assert.equal(distinct, CONSOLE_LANGUAGES.length, `${key} reads the same in two languages: translate it or list it in SAME_IN_EVERY_LANGUAGE`);
+      else
+        assert.equal(distinct, CONSOLE_LANGUAGES.length, `${key} reads the same in two languages: translate it or list it in SAME_IN_EVERY_LANGUAGE`);
     }
   });
 

@@ -8,7 +8,7 @@ const timeRange: CatalogueTimeRange = { from: 'from', to: 'to', default: 'curren
 const newYearInJakarta = new Date('2026-12-31T20:00:00Z');
 
 describe('revenue range filter', () => {
-  it('reads today on the report time zone\'s wall clock', () => {
+  it("reads today on the report time zone's wall clock", () => {
     assert.equal(todayIn('Asia/Jakarta', newYearInJakarta), '2027-01-01');
     assert.equal(todayIn('UTC', newYearInJakarta), '2026-12-31');
   });
@@ -23,9 +23,12 @@ describe('revenue range filter', () => {
     assert.deepEqual(rangeQuery({ kind: 'previous' }, timeRange, 'UTC', newYearInJakarta), { from: '2026-11-01', to: '2026-12-01' });
   });
 
-  it('includes both custom days, under the catalogue\'s parameter names', () => {
+  it("includes both custom days, under the catalogue's parameter names", () => {
     const renamed = { ...timeRange, from: 'since', to: 'until' };
-    assert.deepEqual(rangeQuery({ kind: 'custom', from: '2026-02-01', to: '2026-02-28' }, renamed, 'Asia/Jakarta', newYearInJakarta), { since: '2026-02-01', until: '2026-03-01' });
+    assert.deepEqual(rangeQuery({ kind: 'custom', from: '2026-02-01', to: '2026-02-28' }, renamed, 'Asia/Jakarta', newYearInJakarta), {
+      since: '2026-02-01',
+      until: '2026-03-01',
+    });
     assert.equal(addDays('2028-02-28', 1), '2028-02-29');
   });
 

@@ -3,7 +3,15 @@ import { describe, it } from 'node:test';
 import type { CatalogueBreakdown } from '../../console/src/api/catalogue.ts';
 import { breakdownEntries, numberAt, valueAt } from '../../console/src/model/values.ts';
 
-const body = { generatedAt: '2026-11-29T10:00:00.000Z', stale: false, total: 9, a: { b: { c: 3 } }, byKind: { beta: 2, alpha: 5, 'free text': 1 }, on: 4, off: 5 };
+const body = {
+  generatedAt: '2026-11-29T10:00:00.000Z',
+  stale: false,
+  total: 9,
+  a: { b: { c: 3 } },
+  byKind: { beta: 2, alpha: 5, 'free text': 1 },
+  on: 4,
+  off: 5,
+};
 
 describe('section body values', () => {
   it('follows dot paths and refuses what is not there', () => {
@@ -33,7 +41,7 @@ describe('section body values', () => {
     ]);
   });
 
-  it('takes the body\'s own numeric keys but total for an empty path', () => {
+  it("takes the body's own numeric keys but total for an empty path", () => {
     const breakdown: CatalogueBreakdown = { path: '', chart: 'donut', label: { en: 'On/off' }, values: [{ key: 'off', label: { en: 'Off' } }] };
     assert.deepEqual(breakdownEntries(body, breakdown, 'en'), [
       { key: 'off', label: 'Off', value: 5 },

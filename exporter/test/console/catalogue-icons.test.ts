@@ -10,7 +10,10 @@ describe('console icons', () => {
     const catalogue = buildCatalogue(SECTIONS, { currency: 'IDR', reportTimeZone: 'Asia/Jakarta' });
     assert.ok(catalogue.sections.length > 0);
     for (const section of catalogue.sections) {
-      assert.ok(SECTION_ICONS.includes(section.icon), `${section.name}: icon ${section.icon} is not in SECTION_ICON_NAMES (src/console/console-icons.ts)`);
+      assert.ok(
+        SECTION_ICONS.includes(section.icon),
+        `${section.name}: icon ${section.icon} is not in SECTION_ICON_NAMES (src/console/console-icons.ts)`,
+      );
       assert.ok((ICON_PATHS[section.icon]?.length ?? 0) > 0, `${section.name}: no path data for ${section.icon} (npm run console:icons -w exporter)`);
     }
   });

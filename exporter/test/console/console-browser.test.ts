@@ -60,7 +60,10 @@ describe('console in a real browser', () => {
     return { context, page, responses, foreign, problems };
   }
 
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 360, height: 740 },
+  ]) {
     it(`sends a signed-out visitor of a deep link to sign in, and back afterwards (${viewport.width} px)`, { timeout: 60_000 }, async () => {
       const { context, page, responses, foreign, problems } = await visit(viewport);
       try {

@@ -51,7 +51,8 @@ describe('console freshness and account in a real browser', () => {
   }
 
   /** The newest snapshot time the API serves. */
-  const apiGeneratedAt = async (section: CatalogueSection) => Date.parse(((await apiBody(exporter, section.path)) as { generatedAt: string }).generatedAt);
+  const apiGeneratedAt = async (section: CatalogueSection) =>
+    Date.parse(((await apiBody(exporter, section.path)) as { generatedAt: string }).generatedAt);
   const shownGeneratedAt = async (page: Page) => Date.parse((await page.getAttribute('.last-updated', 'data-generated-at')) ?? '');
   /** Waits until the page shows a snapshot newer than `than`. */
   const shownAfter = (page: Page, than: number) => until(async () => (await shownGeneratedAt(page)) > than);
@@ -130,7 +131,8 @@ describe('console freshness and account in a real browser', () => {
     // Last month's first three weeks, in the report time zone.
     const today = new Date();
     const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
-    const day = (date: number) => `${lastMonth.getUTCFullYear()}-${String(lastMonth.getUTCMonth() + 1).padStart(2, '0')}-${String(date).padStart(2, '0')}`;
+    const day = (date: number) =>
+      `${lastMonth.getUTCFullYear()}-${String(lastMonth.getUTCMonth() + 1).padStart(2, '0')}-${String(date).padStart(2, '0')}`;
     await page.click('.range-filter .segmented button:nth-child(3)');
     await page.fill('input[name="from"]', day(1));
     await page.fill('input[name="to"]', day(21));

@@ -100,7 +100,9 @@ describe('console pages in a real browser', () => {
     const foreign: Server = createServer((req, res) => {
       const target = new URL(req.url!, 'http://x').searchParams.get('target')!;
       res.setHeader('Content-Type', 'text/html');
-      res.end(`<!doctype html><title>elsewhere</title><form method="post" action="${target}"><input name="everywhere" value="1"><button>go</button></form>`);
+      res.end(
+        `<!doctype html><title>elsewhere</title><form method="post" action="${target}"><input name="everywhere" value="1"><button>go</button></form>`,
+      );
     });
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.2', resolve));
     try {
@@ -140,7 +142,9 @@ describe('console pages in a real browser', () => {
       await open(path);
       assert.equal(await page.getAttribute('html', 'lang'), 'id', `${path}: the choice is remembered across page loads`);
       const text = String(await page.evaluate('document.body.innerText'));
-      const left = english.filter((phrase) => new RegExp(`(^|[^\\p{L}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\p{L}]|$)`, 'u').test(text));
+      const left = english.filter((phrase) =>
+        new RegExp(`(^|[^\\p{L}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\p{L}]|$)`, 'u').test(text),
+      );
       assert.deepEqual(left, [], `${path}: English left in Indonesian mode`);
       assert.doesNotMatch(text, /\b(seconds?|minutes?) ago\b/, path);
       const sidebar = await page.locator('.sidebar nav .nav-link').allTextContents();

@@ -41,7 +41,10 @@ describe('console serving', () => {
     ({ assets } = await buildConsole({ ifStale: true }));
     db = await createTestDatabase();
     grafana = await startStandInGrafana();
-    [exporter, withGrafana] = await Promise.all([startTestExporter({ pool: db.pool }), startTestExporter({ pool: db.pool, env: { GRAFANA_URL: grafana.url } })]);
+    [exporter, withGrafana] = await Promise.all([
+      startTestExporter({ pool: db.pool }),
+      startTestExporter({ pool: db.pool, env: { GRAFANA_URL: grafana.url } }),
+    ]);
     const account = await createAccount(db.pool, { email: 'console@test.example', role: 'monitoring' });
     staff = { Cookie: (await signIn(exporter.url, account)).cookie };
   });
@@ -65,7 +68,14 @@ describe('console serving', () => {
       assert.ok(html.includes(`src="${assets.script}"`) && html.includes(`href="${assets.style}"`), path);
     }
     const csp = CONSOLE_CSP.split('; ');
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "require-trusted-types-for 'script'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+      "require-trusted-types-for 'script'",
+    ]) {
       assert.ok(csp.includes(directive), directive);
     }
     assert.doesNotMatch(CONSOLE_CSP, /unsafe-inline|unsafe-eval|https?:|\*/, 'nothing inline, nothing from elsewhere');

@@ -56,11 +56,16 @@ function valueLists(): Array<Set<string>> {
       lists.get(key)!.add(parts.at(-1)!);
     }
   }
-  return [...lists.values()].map((values) => new Set([...values].filter((value) => !CATALOGUE_RULE_WORDS.has(value)))).filter((values) => values.size > 1);
+  return [...lists.values()]
+    .map((values) => new Set([...values].filter((value) => !CATALOGUE_RULE_WORDS.has(value))))
+    .filter((values) => values.size > 1);
 }
 
 describe('console code is section-agnostic', () => {
-  const files = sourceFiles(join(CONSOLE_SOURCE_DIR, 'src')).map((file) => ({ name: relative(CONSOLE_SOURCE_DIR, file), literals: new Set(literalsOf(readFileSync(file, 'utf8'))) }));
+  const files = sourceFiles(join(CONSOLE_SOURCE_DIR, 'src')).map((file) => ({
+    name: relative(CONSOLE_SOURCE_DIR, file),
+    literals: new Set(literalsOf(readFileSync(file, 'utf8'))),
+  }));
 
   it('has no literal naming a section, a figure or a breakdown', () => {
     const names = sectionNames();
@@ -69,11 +74,17 @@ describe('console code is section-agnostic', () => {
     assert.deepEqual(found, []);
   });
 
-  it('has no list of a breakdown\'s values (two or more of one breakdown in a file)', () => {
+  it("has no list of a breakdown's values (two or more of one breakdown in a file)", () => {
     const lists = valueLists();
-    assert.ok(lists.some((values) => values.has('free') && values.has('pro')), 'the plans were read');
+    assert.ok(
+      lists.some((values) => values.has('free') && values.has('pro')),
+      'the plans were read',
+    );
     const found = files.flatMap((file) =>
-      lists.map((values) => [...values].filter((value) => file.literals.has(value))).filter((hits) => hits.length > 1).map((hits) => `${file.name}: ${hits.join(', ')}`),
+      lists
+        .map((values) => [...values].filter((value) => file.literals.has(value)))
+        .filter((hits) => hits.length > 1)
+        .map((hits) => `${file.name}: ${hits.join(', ')}`),
     );
     assert.deepEqual(found, []);
   });

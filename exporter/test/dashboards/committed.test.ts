@@ -47,7 +47,10 @@ function dataSourceRefs(value: unknown, found: DataSourceRef[] = []): DataSource
 
 describe('committed dashboards (provisioning/grafana/dashboards)', () => {
   test('the folder holds one file per section in a folder per language, <language>/<section>.json, and nothing else', () => {
-    assert.deepEqual([...committed.keys()].sort(), LANGUAGES.flatMap((language) => SECTIONS.map((section) => `${language}/${section.name}.json`)).sort());
+    assert.deepEqual(
+      [...committed.keys()].sort(),
+      LANGUAGES.flatMap((language) => SECTIONS.map((section) => `${language}/${section.name}.json`)).sort(),
+    );
     assert.deepEqual(readdirSync(DASHBOARDS_DIR).sort(), [...LANGUAGES].sort());
     for (const language of LANGUAGES) assert.ok(committed.has(`${language}/dashboard.json`), `the home dashboard ${language}/dashboard.json`);
   });
@@ -141,7 +144,10 @@ describe('committed dashboards (provisioning/grafana/dashboards)', () => {
     assert.ok(paths.includes('/var/lib/grafana/dashboards/kewhats'), `dashboard providers read ${paths.join(', ')}`);
     // docker-compose.yml mounts the folder of DASHBOARD_LANGUAGE there (resolved in test/provisioning/compose.test.ts).
     const compose = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-    assert.match(compose, /source: \.\/provisioning\/grafana\/dashboards\/\$\{DASHBOARD_LANGUAGE:-id\}\n\s+target: \/var\/lib\/grafana\/dashboards\/kewhats\n/);
+    assert.match(
+      compose,
+      /source: \.\/provisioning\/grafana\/dashboards\/\$\{DASHBOARD_LANGUAGE:-id\}\n\s+target: \/var\/lib\/grafana\/dashboards\/kewhats\n/,
+    );
     const ini = readFileSync(join(REPO_ROOT, 'provisioning/grafana/grafana.ini'), 'utf8');
     assert.match(ini, /^default_home_dashboard_path\s*=\s*\/var\/lib\/grafana\/dashboards\/kewhats\/dashboard\.json\s*$/m);
   });

@@ -325,7 +325,10 @@ describe('dashboard generator', () => {
       writeFileSync(join(dir, 'id', 'gone.json'), '{}\n');
       writeFileSync(join(dir, 'README.md'), 'not a dashboard\n');
       const first = writeFiles(generated, dir);
-      assert.deepEqual(first.written, generated.map((item) => item.fileName));
+      assert.deepEqual(
+        first.written,
+        generated.map((item) => item.fileName),
+      );
       assert.deepEqual(first.removed, ['gone-section.json', 'id/gone.json']);
       assert.deepEqual(listJsonFiles(dir), generated.map((item) => item.fileName).sort());
       assert.ok(readdirSync(dir).includes('README.md'));

@@ -162,7 +162,10 @@ describe('dashboard and rule queries against a running exporter', () => {
       assert.ok(counts && typeof counts === 'object', `${where}: ${query.section} JSON has no ${query.field}`);
       const values = Object.values(counts);
       assert.ok(values.length > 0, `${where}: nothing to chart in ${JSON.stringify(counts)}`);
-      assert.ok(values.every((value) => typeof value === 'number'), `${where}: ${JSON.stringify(counts)} is not a count map`);
+      assert.ok(
+        values.every((value) => typeof value === 'number'),
+        `${where}: ${JSON.stringify(counts)} is not a count map`,
+      );
       // The breakdown frame has the fields label (string) and value (number, the only numeric one).
       if (panel.type === 'piechart') assert.equal(reduceFields(panel), '', `${where}: pie slices come from the numeric fields`);
       else assert.equal(panel.options?.xField, 'label', where);
@@ -182,9 +185,15 @@ describe('dashboard and rule queries against a running exporter', () => {
         const counts =
           breakdown.path === ''
             ? Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== 'total' && typeof value === 'number'))
-            : (breakdown.path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body) as Record<string, unknown>);
+            : (breakdown.path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body) as Record<
+                string,
+                unknown
+              >);
         assert.ok(counts && typeof counts === 'object' && Object.keys(counts).length > 0, `${where}: ${JSON.stringify(counts)}`);
-        assert.ok(Object.values(counts).every((value) => typeof value === 'number'), `${where} is not a count map`);
+        assert.ok(
+          Object.values(counts).every((value) => typeof value === 'number'),
+          `${where} is not a count map`,
+        );
         const labelled = new Set(breakdown.values.map((value) => value.key));
         const unlabelled = Object.keys(counts).filter((key) => !labelled.has(key));
         if (!freeText.has(`${section.name}:${breakdown.path}`)) assert.deepEqual(unlabelled, [], `${where}: keys without words`);

@@ -17,10 +17,9 @@ describe('PromQL metric names', () => {
       ['kewhats:jakarta_business_hours', 'kewhats_devices'],
     );
     assert.deepEqual(metricNames('hour(vector(time() + 7 * 3600)) >= bool 8'), []);
-    assert.deepEqual(
-      metricNames('histogram_quantile(0.95, sum by (le) (rate(kewhats_exporter_refresh_duration_seconds_bucket[5m])))'),
-      ['kewhats_exporter_refresh_duration_seconds_bucket'],
-    );
+    assert.deepEqual(metricNames('histogram_quantile(0.95, sum by (le) (rate(kewhats_exporter_refresh_duration_seconds_bucket[5m])))'), [
+      'kewhats_exporter_refresh_duration_seconds_bucket',
+    ]);
     assert.deepEqual(metricNames('a / ignoring(x) group_left(y) b unless up'), ['a', 'b', 'up']);
     assert.deepEqual(metricNames('kewhats_users{plan="pro", role=\'admin\'} + 1e3 + Inf'), ['kewhats_users']);
   });

@@ -180,10 +180,18 @@ describe('database migrations', () => {
     const primaryKey = await db.pool.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'ApiKeyUsage_pkey'`);
     assert.equal(primaryKey.rows[0]?.def, 'PRIMARY KEY ("apiKeyId", day)');
 
-    const unique = await db.pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE%'`);
+    const unique = await db.pool.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE%'`,
+    );
     const defs = unique.rows.map((row) => row.indexdef);
-    assert.ok(defs.some((def) => /ON public\."User" USING btree \(email\)/.test(def)), 'User.email unique');
-    assert.ok(defs.some((def) => /ON public\."ApiKey" USING btree \("keyHash"\)/.test(def)), 'ApiKey.keyHash unique');
+    assert.ok(
+      defs.some((def) => /ON public\."User" USING btree \(email\)/.test(def)),
+      'User.email unique',
+    );
+    assert.ok(
+      defs.some((def) => /ON public\."ApiKey" USING btree \("keyHash"\)/.test(def)),
+      'ApiKey.keyHash unique',
+    );
   });
 
   test('create every monitored enum with exactly its values, in order', async () => {
@@ -229,7 +237,19 @@ describe('database migrations', () => {
            INSERT INTO "Payment" ("id", "userId", "amount") VALUES ($1 || '-p', $1, 1000);`.replaceAll('$1', `'${user}'`),
         );
       }
-      const tables = ['Device', 'Message', 'Integration', 'Chatbot', 'ChatbotSession', 'Broadcast', 'Contact', 'Webhook', 'ApiKey', 'ApiKeyUsage', 'Payment'];
+      const tables = [
+        'Device',
+        'Message',
+        'Integration',
+        'Chatbot',
+        'ChatbotSession',
+        'Broadcast',
+        'Contact',
+        'Webhook',
+        'ApiKey',
+        'ApiKeyUsage',
+        'Payment',
+      ];
       const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
       for (const table of tables) assert.equal(await count(table), 2, `${table} before`);
       await client.query(`DELETE FROM "User" WHERE "id" = 'u1'`);
@@ -249,10 +269,12 @@ describe('database migrations', () => {
       await client.query(`INSERT INTO "User" ("id", "email", "passwordHash", "updatedAt") VALUES ('su', 'sessions@example.test', 'x', now())`);
       await client.query(`INSERT INTO "Chatbot" ("id", "userId", "name") VALUES ('sc', 'su', 'bot'), ('sc2', 'su', 'bot2')`);
       const insert = (id: string, chatbot: string, phone: string, ended: boolean) =>
-        client.query(
-          `INSERT INTO "ChatbotSession" ("id", "chatbotId", "contactPhone", "endedAt") VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)`,
-          [id, chatbot, phone, ended],
-        );
+        client.query(`INSERT INTO "ChatbotSession" ("id", "chatbotId", "contactPhone", "endedAt") VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)`, [
+          id,
+          chatbot,
+          phone,
+          ended,
+        ]);
       await insert('s1', 'sc', '+6281', false);
       await insert('s2', 'sc', '+6281', true);
       await insert('s3', 'sc', '+6281', true);

@@ -125,7 +125,10 @@ describe('demo seed', () => {
   test('is idempotent: a second run adds nothing and keeps the password hashes', async () => {
     assert.deepEqual(await rowCounts(), countsAfterFirst);
     assert.deepEqual(second.accountsCreated, []);
-    assert.ok(Object.values(second.inserted).every((n) => n === 0), JSON.stringify(second.inserted));
+    assert.ok(
+      Object.values(second.inserted).every((n) => n === 0),
+      JSON.stringify(second.inserted),
+    );
     assert.deepEqual(await accountHashes(), hashesAfterFirst);
     // The first run's summary counted what is in the tables.
     assert.deepEqual(first.inserted, countsAfterFirst);
@@ -166,7 +169,9 @@ describe('demo seed', () => {
     assert.ok((await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE ${active}`, [NOW])) > 0);
     // Open but idle for longer than 30 minutes, and ended ones.
     assert.ok(
-      (await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" < $1::timestamptz - interval '30 minutes'`, [NOW])) > 0,
+      (await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" < $1::timestamptz - interval '30 minutes'`, [
+        NOW,
+      ])) > 0,
     );
     assert.ok((await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NOT NULL`)) > 0);
     assert.equal(await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "lastActivityAt" > $1 OR "startedAt" > "lastActivityAt"`, [NOW]), 0);

@@ -145,12 +145,12 @@ describe('synthetic data generator (db:generate)', () => {
   });
 
   test('about 5 % of chatbot sessions are active, the rest stale or ended', async () => {
-    const active = await scalar(
-      `SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" > now() - interval '30 minutes'`,
-    );
+    const active = await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" > now() - interval '30 minutes'`);
     const share = active / counts.ChatbotSession!;
     assert.ok(share > 0.01 && share < 0.12, `active share ${share}`);
-    assert.ok((await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" < now() - interval '30 minutes'`)) > 0);
+    assert.ok(
+      (await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NULL AND "lastActivityAt" < now() - interval '30 minutes'`)) > 0,
+    );
     assert.ok((await scalar(`SELECT count(*) FROM "ChatbotSession" WHERE "endedAt" IS NOT NULL`)) > counts.ChatbotSession! / 2);
   });
 

@@ -13,16 +13,27 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const DOCUMENTS = ['README.md', 'provisioning/README.md', 'grafana-plugin/README.md', ...readdirSync(join(REPO, 'docs'))
+const DOCUMENTS = [
+  'README.md',
+  'provisioning/README.md',
+  'grafana-plugin/README.md',
+  ...readdirSync(join(REPO, 'docs'))
     .filter((file) => file.endsWith('.md'))
-    .map((file) => `docs/${file}`)];
+    .map((file) => `docs/${file}`),
+];
 
 /** Scripts whose documented commands are run with --help appended. */
 const WITH_HELP = new Set(['bench', 'db:generate', 'user:role', 'keys:generate', 'test:repeat']);
 /** Scripts run for real below. */
 const FOR_REAL = new Set(['start', 'db:migrate', 'db:seed', 'grafana:check']);
 /** Commands CI (.ci/run) runs itself on every clean clone, as written there. */
-const RUN_BY_CI: Record<string, string> = { 'npm install': 'npm ci', 'npm ci': 'npm ci', 'npm test': 'npm test', 'npm run typecheck': 'npm run typecheck', 'npm run lint': 'npm run lint' };
+const RUN_BY_CI: Record<string, string> = {
+  'npm install': 'npm ci',
+  'npm ci': 'npm ci',
+  'npm test': 'npm test',
+  'npm run typecheck': 'npm run typecheck',
+  'npm run lint': 'npm run lint',
+};
 /** Builds other tests run: the exporter's by the plain-node import test, the plugin's by its own test script. */
 const BUILT_BY_OTHER_TESTS = new Set(['npm run build', 'npm run build -w exporter', 'npm run build -w grafana-plugin']);
 /**
@@ -30,7 +41,13 @@ const BUILT_BY_OTHER_TESTS = new Set(['npm run build', 'npm run build -w exporte
  * generator code produces (dashboards and plugin.json, the console's icon module) or build it
  * themselves (the console); `grafana:check` is run for real below.
  */
-const CHECKED_BY_COMMITTED_FILE_TESTS = new Set(['npm run grafana:generate -w exporter', 'npm run console:icons -w exporter', 'npm run console:build -w exporter']);
+const CHECKED_BY_COMMITTED_FILE_TESTS = new Set([
+  'npm run grafana:generate -w exporter',
+  'npm run console:icons -w exporter',
+  'npm run console:build -w exporter',
+  // Prettier's rewrite: `npm run lint` checks that every committed file is already what it writes.
+  'npm run format -w exporter',
+]);
 /** Workspace scripts that `npm test` runs (and so CI). */
 const PART_OF_NPM_TEST = new Set(['npm test -w exporter', 'npm run test:faults']);
 
@@ -80,7 +97,11 @@ function scriptsOf(workspace: string | undefined): Record<string, string> {
 }
 
 /** Runs an npm command from the repository root; the whole process group is ended afterwards. */
-function npm(args: string[], env: Record<string, string>, until?: (stdout: string) => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function npm(
+  args: string[],
+  env: Record<string, string>,
+  until?: (stdout: string) => boolean,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('npm', args, { cwd: REPO, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -110,12 +131,18 @@ describe('documented commands', () => {
     assert.ok(documented.length > 10, `found ${documented.length} commands`);
     const ciScript = readFileSync(join(REPO, '.ci/run'), 'utf8');
     for (const { command, where, script, workspace } of documented) {
-      if (!['install', 'ci'].includes(script)) assert.ok(scriptsOf(workspace)[script], `${where}: \`${command}\`: no script "${script}" in ${workspace ?? 'the root'} package.json`);
+      if (!['install', 'ci'].includes(script))
+        assert.ok(scriptsOf(workspace)[script], `${where}: \`${command}\`: no script "${script}" in ${workspace ?? 'the root'} package.json`);
       const bare = command.split(' -- ')[0]!;
       const ci = RUN_BY_CI[bare];
       if (ci) assert.ok(ciScript.includes(ci), `${where}: \`${command}\`: .ci/run should run \`${ci}\``);
       const checked =
-        WITH_HELP.has(script) || FOR_REAL.has(script) || ci || BUILT_BY_OTHER_TESTS.has(bare) || PART_OF_NPM_TEST.has(bare) || CHECKED_BY_COMMITTED_FILE_TESTS.has(bare);
+        WITH_HELP.has(script) ||
+        FOR_REAL.has(script) ||
+        ci ||
+        BUILT_BY_OTHER_TESTS.has(bare) ||
+        PART_OF_NPM_TEST.has(bare) ||
+        CHECKED_BY_COMMITTED_FILE_TESTS.has(bare);
       assert.ok(checked, `${where}: \`${command}\` has no check in this test: add its script to one of the sets above`);
     }
   });
@@ -164,7 +191,9 @@ describe('documented commands', () => {
     });
 
     test('npm start without DATABASE_URL: the demo starts on its embedded database', async () => {
-      const start = await npm(['start'], { DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info', KEWHATS_DATA_DIR: dataDir }, (stdout) => stdout.includes('exporter listening'));
+      const start = await npm(['start'], { DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'info', KEWHATS_DATA_DIR: dataDir }, (stdout) =>
+        stdout.includes('exporter listening'),
+      );
       assert.match(start.stdout, /"msg":"exporter listening"/, start.stderr);
       assert.match(start.stdout, /"demo":true/);
     });

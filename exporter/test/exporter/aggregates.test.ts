@@ -70,7 +70,12 @@ describe('aggregates match the documented definitions, computed independently', 
     const owner = users[0]!;
 
     const devices: string[] = [];
-    for (const [status, n] of [['connected', 3], ['disconnected', 2], ['connecting', 1], ['qr', 2]] as const) {
+    for (const [status, n] of [
+      ['connected', 3],
+      ['disconnected', 2],
+      ['connecting', 1],
+      ['qr', 2],
+    ] as const) {
       for (let i = 0; i < n; i += 1) devices.push(await f.device(owner, { status, phone: i % 2 ? null : '62812' }));
     }
     const statuses = ['pending', 'sent', 'delivered', 'read', 'failed', 'received'];
@@ -92,7 +97,12 @@ describe('aggregates match the documented definitions, computed independently', 
     await f.chatbotSession(activeBot, { startedAt: minutesBefore(5), lastActivityAt: minutesBefore(1), endedAt: minutesBefore(0.5) });
     await f.chatbotSession(activeBot, { startedAt: minutesBefore(600), lastActivityAt: minutesBefore(500) });
 
-    for (const [status, n] of [['pending', 1], ['running', 2], ['completed', 3], ['failed', 4]] as const) {
+    for (const [status, n] of [
+      ['pending', 1],
+      ['running', 2],
+      ['completed', 3],
+      ['failed', 4],
+    ] as const) {
       for (let i = 0; i < n; i += 1) await f.broadcast(owner, { status });
     }
     for (const email of [null, '', '   ', 'a@x.test', ' A@X.test ', 'b@x.test', '\t']) await f.contact(owner, { email });
@@ -136,7 +146,7 @@ describe('aggregates match the documented definitions, computed independently', 
     assert.deepEqual(body.byRole, { user: 6, admin: 3, monitoring: 2 });
   });
 
-  test('dashboard: messages, users, API traffic and this month\'s revenue', async () => {
+  test("dashboard: messages, users, API traffic and this month's revenue", async () => {
     const body = await sectionJson(exporter, 'dashboard');
     assert.equal(body.generatedAt, NOW.toISOString());
     assert.deepEqual(body.messages, {
@@ -161,7 +171,11 @@ describe('aggregates match the documented definitions, computed independently', 
     assert.equal(october.revenue.from, '2026-09-30T17:00:00.000Z');
     const epoch = await sectionJson(exporter, 'dashboard', `?from=${MONTH_START.getTime()}&to=${NEXT_MONTH_START.getTime() + 1}`);
     assert.equal(epoch.revenue.amount, 350000.75 + 777);
-    const isoWithZone = await sectionJson(exporter, 'dashboard', `?from=${encodeURIComponent('2026-10-31T17:00:00Z')}&to=${encodeURIComponent('2026-11-01T07:00:00+07:00')}`);
+    const isoWithZone = await sectionJson(
+      exporter,
+      'dashboard',
+      `?from=${encodeURIComponent('2026-10-31T17:00:00Z')}&to=${encodeURIComponent('2026-11-01T07:00:00+07:00')}`,
+    );
     assert.equal(isoWithZone.revenue.amount, 100000.5);
     assert.equal(isoWithZone.revenue.to, '2026-11-01T00:00:00.000Z');
     // The rest of the dashboard is the snapshot's.
@@ -203,12 +217,21 @@ describe('aggregates match the documented definitions, computed independently', 
   test('broadcasts, contacts and webhooks', async () => {
     const broadcasts = await sectionJson(exporter, 'broadcasts');
     assert.deepEqual(
-      { total: broadcasts.total, pending: broadcasts.pending, running: broadcasts.running, completed: broadcasts.completed, failed: broadcasts.failed },
+      {
+        total: broadcasts.total,
+        pending: broadcasts.pending,
+        running: broadcasts.running,
+        completed: broadcasts.completed,
+        failed: broadcasts.failed,
+      },
       { total: 10, pending: 1, running: 2, completed: 3, failed: 4 },
     );
     const contacts = await sectionJson(exporter, 'contacts');
     assert.equal(contacts.total, 7);
-    assert.equal(contacts.withEmail, await count(db, `SELECT count(*) FROM "Contact" WHERE length(regexp_replace(coalesce("email", ''), '\\s', '', 'g')) > 0`));
+    assert.equal(
+      contacts.withEmail,
+      await count(db, `SELECT count(*) FROM "Contact" WHERE length(regexp_replace(coalesce("email", ''), '\\s', '', 'g')) > 0`),
+    );
     assert.equal(contacts.withEmail, 3); // null, empty, spaces and a lone tab are all blank
     const webhooks = await sectionJson(exporter, 'webhooks');
     assert.deepEqual({ total: webhooks.total, active: webhooks.active, inactive: webhooks.inactive }, { total: 3, active: 2, inactive: 1 });

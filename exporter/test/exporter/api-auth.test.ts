@@ -52,7 +52,17 @@ describe('monitoring API: authentication and errors', () => {
   });
 
   test('role user is authenticated but forbidden on every monitoring route', async () => {
-    for (const section of ['dashboard', 'users', 'connections', 'integrations', 'chatbots', 'broadcasts', 'contacts', 'webhooks', 'contacts/export?type=contact']) {
+    for (const section of [
+      'dashboard',
+      'users',
+      'connections',
+      'integrations',
+      'chatbots',
+      'broadcasts',
+      'contacts',
+      'webhooks',
+      'contacts/export?type=contact',
+    ]) {
       assertErrorShape(await api(`/api/monitoring/${section}`, { headers: exporter.authHeaders('user') }), 403, 'forbidden');
     }
   });

@@ -63,7 +63,17 @@ describe('contact exports', () => {
     for (const [index, phone] of [...REAL_PHONE_NUMBERS, ...HOSTILE_PHONES.map(([raw]) => raw)].entries()) {
       await f.contact(owner, { name: `phone ${String(index).padStart(2, '0')}`, phone, createdAt: new Date(Date.UTC(2026, 0, 2, 0, 0, index)) });
     }
-    for (const email of [' Alice@Example.com ', 'alice@example.com', 'ALICE@EXAMPLE.COM\t', 'bob@example.com', '', '   ', null, '=evil@example.com', 'zoë@example.com']) {
+    for (const email of [
+      ' Alice@Example.com ',
+      'alice@example.com',
+      'ALICE@EXAMPLE.COM\t',
+      'bob@example.com',
+      '',
+      '   ',
+      null,
+      '=evil@example.com',
+      'zoë@example.com',
+    ]) {
       await f.contact(owner, { email, createdAt: new Date(Date.UTC(2026, 1, 1)) });
     }
     exporter = await startTestExporter({ pool: db.pool, config: { exportConcurrency: 1 } });
@@ -211,7 +221,9 @@ describe('contact exports', () => {
       await waitFor('no pool connection to be checked out any more', () => pool.totalCount - pool.idleCount === 0);
       if (db.kind === 'server') {
         await waitFor('the server-side COPY to be gone', async () => {
-          const copies = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active'`);
+          const copies = await pool.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active'`,
+          );
           return copies.rows[0].n === 0;
         });
       }

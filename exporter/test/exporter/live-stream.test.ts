@@ -63,7 +63,10 @@ describe('live stream of snapshots', () => {
     const data = dataOf(first);
     assert.equal(first.id, data.generatedAt);
     assert.equal(data.stale, false);
-    assert.deepEqual(Object.keys(data.sections), SECTIONS.map((section) => section.name));
+    assert.deepEqual(
+      Object.keys(data.sections),
+      SECTIONS.map((section) => section.name),
+    );
     for (const section of SECTIONS) {
       const { status, body } = await getJson(`${still.url}/api/monitoring/${section.name}`, { headers: still.authHeaders() });
       assert.equal(status, 200);
@@ -103,7 +106,10 @@ describe('live stream of snapshots', () => {
     const { liveStreams } = still.exporter.exporterApp;
     await waitUntil(() => liveStreams.size === 0);
     const three = await Promise.all([stream(still), stream(still), stream(still)]);
-    assert.deepEqual(three.map((opened) => opened.status), [200, 200, 200]);
+    assert.deepEqual(
+      three.map((opened) => opened.status),
+      [200, 200, 200],
+    );
     const refused = await stream(still);
     assert.equal(refused.status, 429);
     assert.equal(refused.headers.get('retry-after'), '60');

@@ -96,7 +96,8 @@ describe('/metrics', () => {
 
   test('values equal the JSON API, label sets are complete and bounded', async () => {
     const values = samples(exposition);
-    const json = async (section: string) => (await (await fetch(`${exporter.url}/api/monitoring/${section}`, { headers: exporter.authHeaders() })).json()) as any;
+    const json = async (section: string) =>
+      (await (await fetch(`${exporter.url}/api/monitoring/${section}`, { headers: exporter.authHeaders() })).json()) as any;
     const dashboard = await json('dashboard');
     assert.equal(values.get('kewhats_messages{kind="sent"}'), dashboard.messages.sent);
     assert.equal(values.get('kewhats_messages{kind="incoming"}'), 1);

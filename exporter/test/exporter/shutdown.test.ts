@@ -40,8 +40,8 @@ describe('graceful shutdown', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE "Contact" IN ACCESS EXCLUSIVE MODE');
     try {
-      const download = fetch(`${exporter.url}/api/monitoring/contacts/export?type=contact`, { headers: exporter.authHeaders() }).then(
-        (response) => response.text(),
+      const download = fetch(`${exporter.url}/api/monitoring/contacts/export?type=contact`, { headers: exporter.authHeaders() }).then((response) =>
+        response.text(),
       );
       await waitFor('the export to be running', () => exporter.exporter.exporterApp.activeExports.size === 1);
       // The lock holding the export is released only after close() returns (finally below):

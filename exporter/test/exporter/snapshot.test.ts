@@ -56,7 +56,9 @@ describe('snapshot cache', () => {
       const again = await getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() });
       assert.equal(again.body.generatedAt, first.body.generatedAt);
       await sleep(intervalMs + 50);
-      const concurrent = await Promise.all(Array.from({ length: 10 }, () => getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() })));
+      const concurrent = await Promise.all(
+        Array.from({ length: 10 }, () => getJson(`${exporter.url}/api/monitoring/users`, { headers: exporter.authHeaders() })),
+      );
       assert.equal(exporter.exporter.snapshots.refreshCount, 2);
       assert.equal(new Set(concurrent.map((response) => response.body.generatedAt)).size, 1, 'the ten share the one refresh');
       assert.ok(Date.parse(concurrent[0]!.body.generatedAt) > Date.parse(first.body.generatedAt));
@@ -93,7 +95,10 @@ describe('snapshot cache', () => {
       const recovered = await get('/api/monitoring/connections');
       assert.equal(recovered.body.stale, false);
       assert.ok(Date.parse(recovered.body.generatedAt) > Date.parse(fresh.body.generatedAt));
-      assert.match(await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders() }).then((response) => response.text()), /^kewhats_exporter_database_up 1$/m);
+      assert.match(
+        await fetch(`${exporter.url}/metrics`, { headers: exporter.authHeaders() }).then((response) => response.text()),
+        /^kewhats_exporter_database_up 1$/m,
+      );
     } finally {
       await exporter.close();
       await pool.end();

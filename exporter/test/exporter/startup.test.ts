@@ -44,7 +44,11 @@ describe('configuration', () => {
       [{ JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' }, /^JWT_PUBLIC_KEY_FILE: cannot read/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+        JSON.stringify(env),
+      );
     }
   });
 
@@ -64,7 +68,10 @@ describe('start-up failures end with one clear line and exit code 1', () => {
   test('an unreachable database, named without its password', async () => {
     const port = await freePort();
     const result = await runExporter({ DATABASE_URL: `postgresql://kewhats:s3cret@127.0.0.1:${port}/kewhats` });
-    assertOneClearLine(result, new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`));
+    assertOneClearLine(
+      result,
+      new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`),
+    );
     assert.doesNotMatch(result.stderr, /s3cret/);
   });
 

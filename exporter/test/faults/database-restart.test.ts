@@ -45,7 +45,9 @@ function startViewers(exporter: ExporterProcess): { statuses: Map<string, number
   let running = true;
   const poll = async (path: string) => {
     while (running) {
-      const response = await fetchOrHang(`${exporter.url}${path}`, { headers: exporter.authHeaders() }).catch((error: Error) => ({ status: error.name }));
+      const response = await fetchOrHang(`${exporter.url}${path}`, { headers: exporter.authHeaders() }).catch((error: Error) => ({
+        status: error.name,
+      }));
       if ('text' in response) await response.text();
       const key = `${path} ${response.status}`;
       statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -65,7 +67,10 @@ function startViewers(exporter: ExporterProcess): { statuses: Map<string, number
 describe('fault: the database restarts while exporters, viewers and an export run', { skip: needsPostgresServer() }, () => {
   test('no crash, viewers keep their (stale) numbers, the export fails cleanly, fresh numbers after the restart', async (t) => {
     const env = { REFRESH_INTERVAL_SECONDS: String(INTERVAL_SECONDS), EXPORT_CONCURRENCY: '1' };
-    const exporters = await Promise.all([startExporterProcess({ databaseUrl: server.url, env }), startExporterProcess({ databaseUrl: server.url, env })]);
+    const exporters = await Promise.all([
+      startExporterProcess({ databaseUrl: server.url, env }),
+      startExporterProcess({ databaseUrl: server.url, env }),
+    ]);
     try {
       const viewers = exporters.map(startViewers);
       const download = await rawRequest(exporters[0]!.url, getRequest('/api/monitoring/contacts/export?type=contact', exporters[0]!.authHeaders()));
@@ -85,7 +90,9 @@ describe('fault: the database restarts while exporters, viewers and an export ru
           return Date.now() - restarted;
         }),
       );
-      t.diagnostic(`fresh numbers ${recoveredAfterMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ')} after the restart (interval ${INTERVAL_SECONDS} s)`);
+      t.diagnostic(
+        `fresh numbers ${recoveredAfterMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ')} after the restart (interval ${INTERVAL_SECONDS} s)`,
+      );
 
       download.socket.resume();
       await download.closed;

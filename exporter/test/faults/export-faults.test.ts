@@ -83,23 +83,27 @@ describe("fault: an export's database connection is lost mid-download", () => {
     }
   });
 
-  test('its backend is killed after the COPY sent everything, while the client still downloads: the process keeps serving', { skip: !ON_SERVER && SERVER_ONLY }, async () => {
-    // Deep network buffers let the server finish the COPY long before the client has read it;
-    // the backend is then killed (an administrator, a database crash) and its last words wait
-    // behind megabytes of CSV until the client catches up.
-    const proxy = await startTcpProxy(db.url, { deepBuffers: true });
-    const exporter = await startExporterProcess({ databaseUrl: proxy.url, env: { EXPORT_CONCURRENCY: '1' } });
-    try {
-      const download = await stalledDownload(exporter);
-      await terminateCopyBackend('idle');
-      await drain(download);
-      assert.equal(download.complete(), true, 'the COPY had sent everything: the client gets the whole CSV');
-      await assertServing(exporter, { export: true });
-    } finally {
-      await exporter.stop();
-      await proxy.close();
-    }
-  });
+  test(
+    'its backend is killed after the COPY sent everything, while the client still downloads: the process keeps serving',
+    { skip: !ON_SERVER && SERVER_ONLY },
+    async () => {
+      // Deep network buffers let the server finish the COPY long before the client has read it;
+      // the backend is then killed (an administrator, a database crash) and its last words wait
+      // behind megabytes of CSV until the client catches up.
+      const proxy = await startTcpProxy(db.url, { deepBuffers: true });
+      const exporter = await startExporterProcess({ databaseUrl: proxy.url, env: { EXPORT_CONCURRENCY: '1' } });
+      try {
+        const download = await stalledDownload(exporter);
+        await terminateCopyBackend('idle');
+        await drain(download);
+        assert.equal(download.complete(), true, 'the COPY had sent everything: the client gets the whole CSV');
+        await assertServing(exporter, { export: true });
+      } finally {
+        await exporter.stop();
+        await proxy.close();
+      }
+    },
+  );
 
   test('its network connection drops: the download is cut, the process keeps serving', async () => {
     const proxy = await startTcpProxy(db.url);
@@ -137,9 +141,14 @@ describe('fault: a client never reads its CSV', () => {
       }
       // While the client held still, the exporter held its stream buffers, not the CSV. (The
       // few MB it streamed before the stall count as garbage until collected: hence a half.)
-      assert.ok(peakRss - baselineRss < CSV_BYTES / 2, `RSS grew ${((peakRss - baselineRss) / 1e6).toFixed(1)} MB during a stalled ${CSV_BYTES / 1e6} MB export`);
+      assert.ok(
+        peakRss - baselineRss < CSV_BYTES / 2,
+        `RSS grew ${((peakRss - baselineRss) / 1e6).toFixed(1)} MB during a stalled ${CSV_BYTES / 1e6} MB export`,
+      );
       assert.equal(await runningCopies(), 0, 'the backend of the cut export is gone');
-      await waitFor('the cut to be logged', () => exporter.logLines(/contact export cut/).some((line) => /EXPORT_IDLE_TIMEOUT_MS/.test(String(line.reason))));
+      await waitFor('the cut to be logged', () =>
+        exporter.logLines(/contact export cut/).some((line) => /EXPORT_IDLE_TIMEOUT_MS/.test(String(line.reason))),
+      );
       download.socket.destroy();
       await assertServing(exporter);
     } finally {

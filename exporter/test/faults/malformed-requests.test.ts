@@ -38,7 +38,12 @@ async function raw(request: string | Buffer): Promise<Answer> {
 
 function request(method: string, target: string, headers: Record<string, string> = {}, body: string | Buffer = ''): Buffer {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   if (bytes.length > 0) lines.push(`Content-Length: ${bytes.length}`);
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), bytes]);
 }
@@ -51,22 +56,54 @@ const dashboard = (query: string) => request('GET', `/api/monitoring/dashboard?$
 /** Every case: the request, and the 4xx it must get. */
 const CASES: Array<{ name: string; send: () => Promise<Answer>; status: number }> = [
   // Oversized parts of the request.
-  { name: 'headers over 16 kB', status: 431, send: () => raw(request('GET', '/api/monitoring/users', { ...machine(), 'X-Padding': 'a'.repeat(20_000) })) },
+  {
+    name: 'headers over 16 kB',
+    status: 431,
+    send: () => raw(request('GET', '/api/monitoring/users', { ...machine(), 'X-Padding': 'a'.repeat(20_000) })),
+  },
   { name: 'a query string over 16 kB', status: 431, send: () => raw(request('GET', `/api/monitoring/users?q=${'a'.repeat(20_000)}`, machine())) },
   { name: 'a 10 kB from value', status: 400, send: () => raw(dashboard(`from=${'9'.repeat(10_000)}&to=2026-01-01`)) },
-  { name: 'a 1 MB sign-in body', status: 413, send: () => raw(request('POST', '/api/auth/login', json, JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(1_000_000) }))) },
-  { name: 'a 1 MB role-change body', status: 413, send: () => raw(request('PUT', '/api/admin/users/some-id/role', { ...admin(), ...json }, JSON.stringify({ role: 'x'.repeat(1_000_000) }))) },
+  {
+    name: 'a 1 MB sign-in body',
+    status: 413,
+    send: () => raw(request('POST', '/api/auth/login', json, JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(1_000_000) }))),
+  },
+  {
+    name: 'a 1 MB role-change body',
+    status: 413,
+    send: () => raw(request('PUT', '/api/admin/users/some-id/role', { ...admin(), ...json }, JSON.stringify({ role: 'x'.repeat(1_000_000) }))),
+  },
   // Bytes that are not what they claim to be.
   { name: 'malformed JSON', status: 400, send: () => raw(request('POST', '/api/auth/login', json, '{"email": ')) },
-  { name: 'invalid UTF-8 in a JSON body', status: 400, send: () => raw(request('POST', '/api/auth/login', json, Buffer.from('{"email":"a\xc3\x28@b.example","password":"x"}', 'latin1'))) },
+  {
+    name: 'invalid UTF-8 in a JSON body',
+    status: 400,
+    send: () => raw(request('POST', '/api/auth/login', json, Buffer.from('{"email":"a\xc3\x28@b.example","password":"x"}', 'latin1'))),
+  },
   { name: 'invalid UTF-8 (percent-encoded) in the path', status: 404, send: () => raw(request('GET', '/api/monitoring/%C3%28', machine())) },
   { name: 'invalid UTF-8 (percent-encoded) in from', status: 400, send: () => raw(dashboard('from=%C3%28&to=2026-01-01')) },
-  { name: 'raw non-ASCII bytes in the request line', status: 400, send: () => raw(Buffer.concat([Buffer.from('GET /api/monitoring/'), Buffer.from([0xff, 0xfe]), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])) },
-  { name: 'a NUL byte in a user id', status: 400, send: () => raw(request('PUT', '/api/admin/users/ab%00cd/role', { ...admin(), ...json }, '{"role":"monitoring"}')) },
+  {
+    name: 'raw non-ASCII bytes in the request line',
+    status: 400,
+    send: () => raw(Buffer.concat([Buffer.from('GET /api/monitoring/'), Buffer.from([0xff, 0xfe]), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])),
+  },
+  {
+    name: 'a NUL byte in a user id',
+    status: 400,
+    send: () => raw(request('PUT', '/api/admin/users/ab%00cd/role', { ...admin(), ...json }, '{"role":"monitoring"}')),
+  },
   { name: 'a NUL byte in from', status: 400, send: () => raw(dashboard('from=2026-01-01%00&to=2026-02-01')) },
-  { name: 'a NUL byte in a sign-in email', status: 400, send: () => raw(request('POST', '/api/auth/login', json, JSON.stringify({ email: 'a\u0000@b.example', password: 'x' }))) },
+  {
+    name: 'a NUL byte in a sign-in email',
+    status: 400,
+    send: () => raw(request('POST', '/api/auth/login', json, JSON.stringify({ email: 'a\u0000@b.example', password: 'x' }))),
+  },
   { name: 'not HTTP at all', status: 400, send: () => raw('HELLO THERE\r\n\r\n') },
-  { name: 'two different Content-Length headers', status: 400, send: () => raw('POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}') },
+  {
+    name: 'two different Content-Length headers',
+    status: 400,
+    send: () => raw('POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'),
+  },
   { name: 'a control character in a header value', status: 400, send: () => raw('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n') },
   // from/to edge cases.
   { name: 'from[]= (array syntax)', status: 400, send: () => raw(dashboard('from[]=2026-01-01&to=2026-02-01')) },

@@ -59,7 +59,10 @@ function openFileLimit(): number {
 
 describe('fault: 1,000 concurrent slow clients', () => {
   test('every one is answered, other clients are served meanwhile, the exporter’s memory stays bounded', async (t) => {
-    assert.ok(openFileLimit() >= SLOW_CLIENTS + 500, `needs ${SLOW_CLIENTS + 500} open files (ulimit -n), has ${openFileLimit()}: raise it (.ci/run does)`);
+    assert.ok(
+      openFileLimit() >= SLOW_CLIENTS + 500,
+      `needs ${SLOW_CLIENTS + 500} open files (ulimit -n), has ${openFileLimit()}: raise it (.ci/run does)`,
+    );
     const exporter = await startExporterProcess({ databaseUrl: db.url });
     try {
       await assertServing(exporter);
@@ -70,7 +73,9 @@ describe('fault: 1,000 concurrent slow clients', () => {
       try {
         const paths = ['/api/monitoring/users', '/metrics', '/api/monitoring/dashboard'];
         for (let opened = 0; opened < SLOW_CLIENTS; opened += 100) {
-          clients.push(...(await Promise.all(Array.from({ length: 100 }, (_, index) => openSlowClient(exporter, paths[(opened + index) % paths.length]!)))));
+          clients.push(
+            ...(await Promise.all(Array.from({ length: 100 }, (_, index) => openSlowClient(exporter, paths[(opened + index) % paths.length]!)))),
+          );
         }
         // All 1,000 hold a half-sent request: an ordinary client is still served.
         await assertServing(exporter);

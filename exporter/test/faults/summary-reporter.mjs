@@ -33,7 +33,9 @@ function rows(checks) {
     const fault = (first.suite ?? relative(process.cwd(), first.file)).replace(/^fault: /, '');
     if (suiteChecks.length <= ROWS_PER_SUITE) {
       for (const check of suiteChecks) {
-        lines.push(`| ${cell(fault)} | ${cell(check.name)} | ${check.outcome}${check.detail ? `: ${cell(check.detail)}` : ''} | ${seconds(check.ms)} |`);
+        lines.push(
+          `| ${cell(fault)} | ${cell(check.name)} | ${check.outcome}${check.detail ? `: ${cell(check.detail)}` : ''} | ${seconds(check.ms)} |`,
+        );
       }
       continue;
     }
@@ -73,7 +75,8 @@ export default async function* faultSummary(source) {
       name: data.name,
       nesting: data.nesting,
       outcome: type === 'test:fail' ? 'FAILED' : data.skip ? 'skipped' : 'survived',
-      detail: type === 'test:fail' ? String(error?.cause?.message ?? error?.message ?? '').split('\n')[0] : typeof data.skip === 'string' ? data.skip : '',
+      detail:
+        type === 'test:fail' ? String(error?.cause?.message ?? error?.message ?? '').split('\n')[0] : typeof data.skip === 'string' ? data.skip : '',
       ms: data.details?.duration_ms ?? 0,
     };
     checks.push(check);
@@ -81,5 +84,13 @@ export default async function* faultSummary(source) {
   }
   if (checks.length === 0) return;
   const survived = checks.filter((check) => check.outcome === 'survived').length;
-  yield ['', `Fault matrix: ${survived} of ${checks.length} checks survived`, '', '| fault | check | result | time |', '|---|---|---|---|', ...rows(checks), ''].join('\n');
+  yield [
+    '',
+    `Fault matrix: ${survived} of ${checks.length} checks survived`,
+    '',
+    '| fault | check | result | time |',
+    '|---|---|---|---|',
+    ...rows(checks),
+    '',
+  ].join('\n');
 }

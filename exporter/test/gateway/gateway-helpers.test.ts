@@ -46,10 +46,31 @@ describe('safeNextPath', () => {
 
 describe('isExporterPath', () => {
   it('claims the exporter prefixes in any case, and only them', () => {
-    for (const path of ['/api/monitoring', '/api/monitoring/users', '/API/Monitoring/users', '/api/auth/login', '/api/admin/users/x/role', '/metrics', '/healthz', '/readyz', '/login', '/logout']) {
+    for (const path of [
+      '/api/monitoring',
+      '/api/monitoring/users',
+      '/API/Monitoring/users',
+      '/api/auth/login',
+      '/api/admin/users/x/role',
+      '/metrics',
+      '/healthz',
+      '/readyz',
+      '/login',
+      '/logout',
+    ]) {
       assert.equal(isExporterPath(path), true, path);
     }
-    for (const path of ['/', '/api/dashboards/uid/x', '/api/live/ws', '/api/search', '/api/monitoringx', '/metricsx', '/d/abc', '/public/build/app.js', '/api/authx']) {
+    for (const path of [
+      '/',
+      '/api/dashboards/uid/x',
+      '/api/live/ws',
+      '/api/search',
+      '/api/monitoringx',
+      '/metricsx',
+      '/d/abc',
+      '/public/build/app.js',
+      '/api/authx',
+    ]) {
       assert.equal(isExporterPath(path), false, path);
     }
   });
@@ -68,20 +89,53 @@ describe('isSameOrigin', () => {
 
 describe('ownHosts', () => {
   const request = (remoteAddress: string) =>
-    ({ headers: { host: '127.0.0.1:9470', 'x-forwarded-host': 'monitoring.kewhats.app, inner' }, socket: { remoteAddress } }) as unknown as IncomingMessage;
+    ({
+      headers: { host: '127.0.0.1:9470', 'x-forwarded-host': 'monitoring.kewhats.app, inner' },
+      socket: { remoteAddress },
+    }) as unknown as IncomingMessage;
 
   it('adds X-Forwarded-Host only when the hop that sent it is a trusted proxy', () => {
-    assert.deepEqual(ownHosts(request('10.0.0.9'), () => false), ['127.0.0.1:9470']);
-    assert.deepEqual(ownHosts(request('10.0.0.9'), (address) => address === '10.0.0.9'), ['127.0.0.1:9470', 'monitoring.kewhats.app']);
+    assert.deepEqual(
+      ownHosts(request('10.0.0.9'), () => false),
+      ['127.0.0.1:9470'],
+    );
+    assert.deepEqual(
+      ownHosts(request('10.0.0.9'), (address) => address === '10.0.0.9'),
+      ['127.0.0.1:9470', 'monitoring.kewhats.app'],
+    );
   });
 });
 
 describe('isIdentityHeader', () => {
   it('drops every header that names a user to some Grafana auth method, in any spelling', () => {
-    for (const name of ['authorization', 'Proxy-Authorization', 'x-jwt-assertion', 'X_JWT_Assertion', 'x-webauth-user', 'X-WEBAUTH-GROUPS', 'x_webauth_email', 'x-grafana-org-id', 'x-grafana-id', 'x-grafana-anything', 'x-access-token', 'remote-user', 'x-forwarded-user', 'x-auth-request-email']) {
+    for (const name of [
+      'authorization',
+      'Proxy-Authorization',
+      'x-jwt-assertion',
+      'X_JWT_Assertion',
+      'x-webauth-user',
+      'X-WEBAUTH-GROUPS',
+      'x_webauth_email',
+      'x-grafana-org-id',
+      'x-grafana-id',
+      'x-grafana-anything',
+      'x-access-token',
+      'remote-user',
+      'x-forwarded-user',
+      'x-auth-request-email',
+    ]) {
       assert.equal(isIdentityHeader(name), true, name);
     }
-    for (const name of ['accept', 'cookie', 'content-type', 'x-grafana-nocache', 'x-dashboard-uid', 'x-forwarded-for', 'x-forwarded-proto', 'origin']) {
+    for (const name of [
+      'accept',
+      'cookie',
+      'content-type',
+      'x-grafana-nocache',
+      'x-dashboard-uid',
+      'x-forwarded-for',
+      'x-forwarded-proto',
+      'origin',
+    ]) {
       assert.equal(isIdentityHeader(name), false, name);
     }
   });

@@ -39,7 +39,8 @@ describe('Grafana login gateway', () => {
     });
 
   /** Signs in through the gateway and returns the `kewhats_session=…` pair for a Cookie header. */
-  const sessionFor = async (account: TestAccount): Promise<string> => (await signIn(exporter.url, account, { 'X-Forwarded-For': freshClientIp() })).cookie;
+  const sessionFor = async (account: TestAccount): Promise<string> =>
+    (await signIn(exporter.url, account, { 'X-Forwarded-For': freshClientIp() })).cookie;
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${exporter.url}${path}`, { redirect: 'manual', headers });
 
@@ -125,7 +126,11 @@ describe('Grafana login gateway', () => {
     it('marks the cookie Secure when the request came over https through a trusted proxy', async () => {
       const response = await formLogin({ email: monitoring.email, password: monitoring.password }, { 'X-Forwarded-Proto': 'https' });
       assert.equal(response.status, 303);
-      assert.ok(sessionCookieOf(response)!.attributes.map((a) => a.toLowerCase()).includes('secure'));
+      assert.ok(
+        sessionCookieOf(response)!
+          .attributes.map((a) => a.toLowerCase())
+          .includes('secure'),
+      );
     });
 
     it('answers the JSON variant with the session and the cookie, never the session id in the body', async () => {
@@ -269,7 +274,7 @@ describe('Grafana login gateway', () => {
       const response = await get('/api/dashboards/uid/abc?orgId=1', {
         Cookie: `grafana_session=g123; ${session}; theme=dark`,
         'X-JWT-Assertion': 'forged.by.browser',
-        'X_JWT_Assertion': 'forged.too',
+        X_JWT_Assertion: 'forged.too',
       });
       assert.equal(response.status, 200);
       const seen = (await response.json()) as { url: string; headers: Record<string, string> };
@@ -321,7 +326,7 @@ describe('Grafana login gateway', () => {
         'X-WEBAUTH-USER': 'admin',
         'X-WEBAUTH-EMAIL': 'admin@kewhats.test',
         'X-Webauth-Role': 'Admin',
-        'X_WEBAUTH_USER': 'admin',
+        X_WEBAUTH_USER: 'admin',
         'X-Grafana-Org-Id': '2',
         'X-Grafana-Id': 'forged.id.token',
         'X-Grafana-User': 'admin',
@@ -484,7 +489,9 @@ describe('Grafana login gateway', () => {
 
     it('refuses the upgrade with 401 without a valid session, before Grafana', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const expired = jwt.sign({ sub: 'x', email: 'x@kewhats.test', role: 'monitoring', exp: now - 5 }, testKeys().privateKey, { algorithm: 'RS256' });
+      const expired = jwt.sign({ sub: 'x', email: 'x@kewhats.test', role: 'monitoring', exp: now - 5 }, testKeys().privateKey, {
+        algorithm: 'RS256',
+      });
       for (const headers of [{}, { Cookie: `${SESSION}=${expired}` }, { 'X-JWT-Assertion': expired }]) {
         assert.equal(await refusalOf(new WebSocket(wsUrl(), { headers })), 401);
       }
@@ -566,7 +573,11 @@ describe('Grafana login gateway without TRUST_PROXY', () => {
         body: new URLSearchParams({ email: account.email, password: account.password }).toString(),
       });
       assert.equal(response.status, 303);
-      assert.ok(sessionCookieOf(response)!.attributes.map((a) => a.toLowerCase()).includes('secure'));
+      assert.ok(
+        sessionCookieOf(response)!
+          .attributes.map((a) => a.toLowerCase())
+          .includes('secure'),
+      );
     } finally {
       await behindProxy.close();
     }

@@ -140,7 +140,10 @@ describe('Grafana login gateway in a real browser', () => {
       await page.getByRole('alert').waitFor();
       assert.match((await page.getByRole('alert').textContent())!, /no access to KeWhats Monitoring/);
       assert.equal(new URL(page.url()).pathname, '/login');
-      assert.deepEqual((await context.cookies()).filter((cookie) => cookie.name === 'kewhats_session'), []);
+      assert.deepEqual(
+        (await context.cookies()).filter((cookie) => cookie.name === 'kewhats_session'),
+        [],
+      );
     } finally {
       await context.close();
     }

@@ -93,7 +93,10 @@ describe('staff sessions across two exporter instances', () => {
         const { status, token } = await refresh(step % 2 ? second : first, session);
         assert.equal(status, 200, `refresh ${step} at +${step * 30} s`);
         // Every token Grafana receives is valid at the moment it receives it.
-        const claims = jwt.verify(token!, testKeys().publicKey, { algorithms: ['RS256'], clockTimestamp: Math.floor(clock.read() / 1000) }) as jwt.JwtPayload;
+        const claims = jwt.verify(token!, testKeys().publicKey, {
+          algorithms: ['RS256'],
+          clockTimestamp: Math.floor(clock.read() / 1000),
+        }) as jwt.JwtPayload;
         assert.equal(claims.sub, account.id);
         tokens.add(token!);
         clock.advance(30 * SECOND);
@@ -222,11 +225,17 @@ describe('staff sessions across two exporter instances', () => {
       const guessable = await apiPost(first, '/api/auth/password', current, { currentPassword: account.password, newPassword: 'password1234567' });
       assert.equal(guessable.status, 400);
       assert.match(((await guessable.json()) as { error: { message: string } }).error.message, /too easy to guess/);
-      const wrong = await apiPost(first, '/api/auth/password', current, { currentPassword: 'not-my-password', newPassword: 'Lantern-Wombat-Orchid-77' });
+      const wrong = await apiPost(first, '/api/auth/password', current, {
+        currentPassword: 'not-my-password',
+        newPassword: 'Lantern-Wombat-Orchid-77',
+      });
       assert.equal(wrong.status, 401);
       assert.equal((await refresh(second, other)).status, 200, 'nothing changed yet');
 
-      const changed = await apiPost(second, '/api/auth/password', current, { currentPassword: account.password, newPassword: 'Lantern-Wombat-Orchid-77' });
+      const changed = await apiPost(second, '/api/auth/password', current, {
+        currentPassword: account.password,
+        newPassword: 'Lantern-Wombat-Orchid-77',
+      });
       assert.equal(changed.status, 204);
       assert.equal((await refresh(first, other)).status, 401);
       assert.equal((await refresh(second, current)).status, 200, 'the session that changed it stays signed in');
@@ -300,8 +309,16 @@ describe('staff sessions across two exporter instances', () => {
     it('refuses cookie-authenticated writes without the CSRF token or from another site (403), not reads', async () => {
       const session = await signInVia(first, await staffAccount());
       const post = (headers: Record<string, string>) =>
-        fetch(`${second.url}/api/auth/sessions/revoke-all`, { method: 'POST', headers: { Cookie: session.cookie, 'Content-Type': 'application/json', ...headers }, body: '{}' });
-      const refused: Array<Record<string, string>> = [{}, { 'X-CSRF-Token': 'wrong' }, { 'X-CSRF-Token': session.csrfToken, Origin: 'https://evil.example' }];
+        fetch(`${second.url}/api/auth/sessions/revoke-all`, {
+          method: 'POST',
+          headers: { Cookie: session.cookie, 'Content-Type': 'application/json', ...headers },
+          body: '{}',
+        });
+      const refused: Array<Record<string, string>> = [
+        {},
+        { 'X-CSRF-Token': 'wrong' },
+        { 'X-CSRF-Token': session.csrfToken, Origin: 'https://evil.example' },
+      ];
       for (const headers of refused) {
         const response = await post(headers);
         assert.equal(response.status, 403, JSON.stringify(headers));
@@ -360,7 +377,12 @@ describe('staff sessions across two exporter instances', () => {
       const token = await bearerLogin(first, account);
       await db.pool.query(`UPDATE "User" SET "role" = 'user' WHERE "id" = $1`, [account.id]);
       assert.equal((await apiPost(first, '/api/auth/sessions/revoke-all', { bearer: token })).status, 403);
-      const change = await apiPost(first, '/api/auth/password', { bearer: token }, { currentPassword: account.password, newPassword: 'Lantern-Wombat-Orchid-77' });
+      const change = await apiPost(
+        first,
+        '/api/auth/password',
+        { bearer: token },
+        { currentPassword: account.password, newPassword: 'Lantern-Wombat-Orchid-77' },
+      );
       assert.equal(change.status, 403);
     });
   });

@@ -10,7 +10,10 @@ describe('supported runtimes', () => {
   test('engines names the LTS lines 22 and 24 (and 20, which the test machines still run), alike in the root and the exporter', () => {
     const root = enginesOf('package.json');
     assert.equal(enginesOf('exporter/package.json'), root);
-    assert.deepEqual(root.split('||').map((range) => range.trim().replace(/^\^(\d+).*$/, '$1')), ['20', '22', '24']);
+    assert.deepEqual(
+      root.split('||').map((range) => range.trim().replace(/^\^(\d+).*$/, '$1')),
+      ['20', '22', '24'],
+    );
     const major = process.versions.node.split('.')[0];
     assert.ok(['20', '22', '24'].includes(major!), `this Node.js (${process.version}) is one of them`);
   });

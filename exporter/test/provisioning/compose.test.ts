@@ -317,7 +317,9 @@ describe('no secret is committed', () => {
 
   test('.env is git-ignored and kept out of the Docker build context', () => {
     assert.match(readRepoFile('.gitignore'), /^\.env$/m);
-    const ignore = readRepoFile('.dockerignore').split('\n').map((line) => line.trim());
+    const ignore = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     for (const entry of ['.env', '**/node_modules', '**/*.pem', '.git']) assert.ok(ignore.includes(entry), `.dockerignore: ${entry}`);
   });
 });

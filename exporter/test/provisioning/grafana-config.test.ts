@@ -170,7 +170,10 @@ describe('grafana.ini: login only through the gateway JWT', () => {
 
   test('the KeWhats plugins may load unsigned; dark theme; the KeWhats home dashboard', () => {
     assert.deepEqual(
-      (setting('plugins', 'allow_loading_unsigned_plugins') ?? '').split(',').map((id) => id.trim()).sort(),
+      (setting('plugins', 'allow_loading_unsigned_plugins') ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .sort(),
       ['kewhats-contactexport-panel', 'kewhats-monitoring-app', 'kewhats-monitoring-datasource'],
     );
     assert.equal(setting('users', 'default_theme'), 'dark');
@@ -202,9 +205,7 @@ interface DataSource {
 }
 
 describe('Grafana provisioning', () => {
-  const datasources = readRepoYaml<{ apiVersion: number; datasources: DataSource[] }>(
-    'provisioning/grafana/provisioning/datasources/kewhats.yml',
-  );
+  const datasources = readRepoYaml<{ apiVersion: number; datasources: DataSource[] }>('provisioning/grafana/provisioning/datasources/kewhats.yml');
 
   test('data sources: exactly kewhats-prometheus (default) and kewhats-monitoring', () => {
     assert.equal(datasources.apiVersion, 1);

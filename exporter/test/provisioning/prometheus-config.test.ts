@@ -197,7 +197,11 @@ describe('alert rules', () => {
     const runbook = readRepoFile(RUNBOOK);
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6}\s+(.+)$/gm)].map((match) =>
-        match[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'),
+        match[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-'),
       ),
     );
     for (const rule of alertRules) {
@@ -250,7 +254,10 @@ describe('alert unit tests (promtool test rules)', () => {
       const own = cases.filter((item) => item.alertname === name);
       const firing = own.filter((item) => (item.exp_alerts ?? []).length > 0);
       assert.ok(firing.length > 0, `${name}: no firing case`);
-      assert.ok(own.some((item) => (item.exp_alerts ?? []).length === 0), `${name}: no not-firing case`);
+      assert.ok(
+        own.some((item) => (item.exp_alerts ?? []).length === 0),
+        `${name}: no not-firing case`,
+      );
       for (const item of firing) {
         for (const alert of item.exp_alerts!) {
           assert.equal(alert.exp_labels?.severity, rule.labels?.severity, `${name}@${item.eval_time}: exp_labels.severity`);
@@ -358,9 +365,7 @@ describe('a real Prometheus with this configuration', () => {
       for (const job of config.scrape_configs) {
         job.scrape_interval = '1s';
         job.scrape_timeout = '1s';
-        job.static_configs = [
-          { targets: [job.job_name === 'kewhats-exporter' ? `127.0.0.1:${exporterPort}` : `127.0.0.1:${promPort}`] },
-        ];
+        job.static_configs = [{ targets: [job.job_name === 'kewhats-exporter' ? `127.0.0.1:${exporterPort}` : `127.0.0.1:${promPort}`] }];
       }
     });
     prometheus = spawn(
@@ -402,7 +407,10 @@ describe('a real Prometheus with this configuration', () => {
     }
     const all = groups.flatMap((group) => group.rules);
     assert.deepEqual(
-      all.filter((rule) => rule.type === 'alerting').map((rule) => rule.name).sort(),
+      all
+        .filter((rule) => rule.type === 'alerting')
+        .map((rule) => rule.name)
+        .sort(),
       [...EXPECTED_ALERTS].sort(),
     );
     for (const rule of all) assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError}`);

@@ -15,14 +15,12 @@ export function fixtures(pool: pg.Pool) {
   };
   const withTimestamps = (row: Record<string, unknown>) => ({ updatedAt: new Date(), ...row });
   return {
-    user: (row: Record<string, unknown> = {}) =>
-      insert('User', withTimestamps({ email: `${randomUUID()}@test.example`, passwordHash: '!', ...row })),
+    user: (row: Record<string, unknown> = {}) => insert('User', withTimestamps({ email: `${randomUUID()}@test.example`, passwordHash: '!', ...row })),
     device: (userId: string, row: Record<string, unknown> = {}) => insert('Device', withTimestamps({ userId, name: 'device', ...row })),
     message: (deviceId: string, row: Record<string, unknown>) => insert('Message', { deviceId, remoteJid: 'jid', ...row }),
     integration: (userId: string, row: Record<string, unknown>) => insert('Integration', { userId, name: 'integration', ...row }),
     chatbot: (userId: string, row: Record<string, unknown> = {}) => insert('Chatbot', { userId, name: 'bot', ...row }),
-    chatbotSession: (chatbotId: string, row: Record<string, unknown>) =>
-      insert('ChatbotSession', { chatbotId, contactPhone: randomUUID(), ...row }),
+    chatbotSession: (chatbotId: string, row: Record<string, unknown>) => insert('ChatbotSession', { chatbotId, contactPhone: randomUUID(), ...row }),
     broadcast: (userId: string, row: Record<string, unknown>) => insert('Broadcast', { userId, name: 'broadcast', ...row }),
     contact: (userId: string, row: Record<string, unknown> = {}) => insert('Contact', { userId, name: 'contact', phone: '0812', ...row }),
     webhook: (userId: string, row: Record<string, unknown>) => insert('Webhook', { userId, url: 'https://hook.example', ...row }),

@@ -66,6 +66,11 @@ export function rawRequest(baseUrl: string, request: string | Buffer, options: {
 
 /** A GET request's bytes with the given headers (Host and Connection: close added). */
 export function getRequest(path: string, headers: Record<string, string> = {}): string {
-  const lines = [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }

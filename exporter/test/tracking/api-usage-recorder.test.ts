@@ -85,10 +85,7 @@ describe('API-key traffic through the middleware', () => {
       const result = await recorder.flush();
       assert.equal(pool.statements, 1, 'one statement for all keys');
       assert.deepEqual(result, { entries: 6, rowsWritten: 6, requestsIn: requests.length, requestsOut: 0 });
-      assert.deepEqual(
-        await usageRows(keys),
-        keys.map((key, index) => `${key}|2026-05-20|${37 * (index + 1)}|0`).sort(),
-      );
+      assert.deepEqual(await usageRows(keys), keys.map((key, index) => `${key}|2026-05-20|${37 * (index + 1)}|0`).sort());
 
       // a second round adds to the same rows
       await sendRequests(keys.map((apiKey) => ({ url: `${app.url}/v1/messages`, apiKey })));
@@ -138,9 +135,7 @@ describe('API-key traffic through the middleware', () => {
   it('uses a custom resolveApiKeyId', async () => {
     const [key] = await newKeys(1);
     const recorder = createApiUsageRecorder(db.pool, MANUAL);
-    const app = await startApiApp(
-      recorder.middleware({ resolveApiKeyId: (req) => (req.path === '/v1/messages' ? key : undefined) }),
-    );
+    const app = await startApiApp(recorder.middleware({ resolveApiKeyId: (req) => (req.path === '/v1/messages' ? key : undefined) }));
     try {
       await sendRequests([{ url: `${app.url}/public` }, { url: `${app.url}/v1/messages` }, { url: `${app.url}/v1/messages` }], 1);
       await app.finished(3);

@@ -225,9 +225,7 @@ describe('concurrent activity in one conversation', { timeout: 60_000 }, () => {
 
   it(`${CALLS} parallel first activities open exactly one session`, async () => {
     const conversation = await newConversation();
-    const results = await raceCalls(conversation.chatbotId, (client, index) =>
-      recordChatbotActivity(client, { ...conversation, at: at(index) }),
-    );
+    const results = await raceCalls(conversation.chatbotId, (client, index) => recordChatbotActivity(client, { ...conversation, at: at(index) }));
     const sessions = await sessionsOf(conversation.chatbotId, conversation.contactPhone);
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0]!.endedAt, null);
@@ -245,7 +243,12 @@ describe('concurrent activity in one conversation', { timeout: 60_000 }, () => {
     );
     const sessions = await sessionsOf(conversation.chatbotId, conversation.contactPhone);
     assert.equal(sessions.length, 2);
-    assert.deepEqual(sessions[0], { id: stale.sessionId, startedAt: at(0).toISOString(), lastActivityAt: at(0).toISOString(), endedAt: at(0).toISOString() });
+    assert.deepEqual(sessions[0], {
+      id: stale.sessionId,
+      startedAt: at(0).toISOString(),
+      lastActivityAt: at(0).toISOString(),
+      endedAt: at(0).toISOString(),
+    });
     assert.equal(sessions[1]!.endedAt, null);
     assert.equal(sessions[1]!.lastActivityAt, at(later + CALLS - 1).toISOString());
     assert.equal(results.filter((result) => result.started).length, 1);

@@ -47,7 +47,14 @@ describe('demo simulator', () => {
     const ticks = [await simulator.tick(), await simulator.tick()];
     await simulator.stop();
     for (const tick of ticks) {
-      assert.deepEqual(tick, { messages: 0, apiRequestsIn: 0, apiRequestsOut: 0, deviceStatusChanges: 0, chatbotActivities: 0, chatbotSessionsEnded: 0 });
+      assert.deepEqual(tick, {
+        messages: 0,
+        apiRequestsIn: 0,
+        apiRequestsOut: 0,
+        deviceStatusChanges: 0,
+        chatbotActivities: 0,
+        chatbotSessionsEnded: 0,
+      });
     }
     assert.deepEqual(await tableCounts(), { messages: 0, sessions: 0, usage_rows: 0, devices: 0 });
   });

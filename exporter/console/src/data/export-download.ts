@@ -67,7 +67,10 @@ async function pickedFileSink(fileName: string): Promise<FileSink | 'cancelled' 
   }
 }
 
-export async function downloadExport(url: string, options: { fallbackName: string; onProgress: (bytes: number) => void; signal?: AbortSignal }): Promise<DownloadOutcome> {
+export async function downloadExport(
+  url: string,
+  options: { fallbackName: string; onProgress: (bytes: number) => void; signal?: AbortSignal },
+): Promise<DownloadOutcome> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/csv' }, signal: options.signal });

@@ -148,7 +148,12 @@ export function browserLiveStream(options: Pick<LiveStreamOptions, 'clock' | 'on
     probe: async (url) => {
       const controller = new AbortController();
       try {
-        const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, cache: 'no-store', credentials: 'same-origin', signal: controller.signal });
+        const response = await fetch(url, {
+          headers: { Accept: 'text/event-stream' },
+          cache: 'no-store',
+          credentials: 'same-origin',
+          signal: controller.signal,
+        });
         return { status: response.status, retryAfterSeconds: retryAfterSeconds(response) };
       } catch {
         return 'network';

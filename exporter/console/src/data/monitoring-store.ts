@@ -74,7 +74,11 @@ export class MonitoringStore {
       this.update({ data, connection: { kind: 'ok' }, loading: false });
     } catch (error) {
       const connection: Connection =
-        error instanceof ApiError ? { kind: 'failed', status: error.status, message: error.message } : error instanceof NetworkError ? { kind: 'unreachable' } : { kind: 'failed', status: 0, message: String(error) };
+        error instanceof ApiError
+          ? { kind: 'failed', status: error.status, message: error.message }
+          : error instanceof NetworkError
+            ? { kind: 'unreachable' }
+            : { kind: 'failed', status: 0, message: String(error) };
       this.update({ connection, loading: false });
     }
   }

@@ -74,9 +74,15 @@ export const STRINGS = {
   downloading: { id: 'Mengunduh… {size}', en: 'Downloading… {size}' },
   downloaded: { id: 'Selesai: {size} tersimpan.', en: 'Done: {size} saved.' },
   downloadCancelled: { id: 'Unduhan dibatalkan.', en: 'Download cancelled.' },
-  exportBusy: { id: 'Terlalu banyak ekspor berjalan. Coba lagi dalam {seconds} detik.', en: 'Too many exports are running. Try again in {seconds} seconds.' },
+  exportBusy: {
+    id: 'Terlalu banyak ekspor berjalan. Coba lagi dalam {seconds} detik.',
+    en: 'Too many exports are running. Try again in {seconds} seconds.',
+  },
   exportForbidden: { id: 'Akun Anda tidak boleh mengunduh ekspor ini.', en: 'Your account may not download this export.' },
-  exportUnavailable: { id: 'Basis data tidak tersedia; ekspor tidak dapat dibuat sekarang. Coba lagi sebentar lagi.', en: 'The database is unavailable, so the export cannot be made now. Try again shortly.' },
+  exportUnavailable: {
+    id: 'Basis data tidak tersedia; ekspor tidak dapat dibuat sekarang. Coba lagi sebentar lagi.',
+    en: 'The database is unavailable, so the export cannot be made now. Try again shortly.',
+  },
   exportSignedOut: { id: 'Sesi Anda telah berakhir. Masuk lagi untuk mengunduh.', en: 'Your session has ended. Sign in again to download.' },
   exportFailed: { id: 'Unduhan gagal: {reason}', en: 'The download failed: {reason}' },
   signInAgain: { id: 'Masuk lagi', en: 'Sign in again' },

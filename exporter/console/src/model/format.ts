@@ -43,7 +43,9 @@ export function formatBytes(bytes: number, language: string): string {
     value /= 1000;
     index += 1;
   }
-  return numberFormat(language, { style: 'unit', unit: units[index], unitDisplay: 'short', maximumFractionDigits: index === 0 ? 0 : 1 }).format(value);
+  return numberFormat(language, { style: 'unit', unit: units[index], unitDisplay: 'short', maximumFractionDigits: index === 0 ? 0 : 1 }).format(
+    value,
+  );
 }
 
 /** "5 seconds ago", "2 minutes ago" from the snapshot's time to now. */

@@ -32,10 +32,15 @@ export function breakdownEntries(body: unknown, breakdown: CatalogueBreakdown, l
   const holder = valueAt(body, breakdown.path);
   if (holder === null || typeof holder !== 'object') return [];
   const counts = Object.entries(holder as Record<string, unknown>).filter(
-    (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]) && !(breakdown.path === '' && entry[0] === 'total'),
+    (entry): entry is [string, number] =>
+      typeof entry[1] === 'number' && Number.isFinite(entry[1]) && !(breakdown.path === '' && entry[0] === 'total'),
   );
   const byKey = new Map(counts);
-  const known = breakdown.values.map((value) => ({ key: value.key, label: localized(value.label, language) || value.key, value: byKey.get(value.key) ?? 0 }));
+  const known = breakdown.values.map((value) => ({
+    key: value.key,
+    label: localized(value.label, language) || value.key,
+    value: byKey.get(value.key) ?? 0,
+  }));
   const knownKeys = new Set(breakdown.values.map((value) => value.key));
   const others = counts.filter(([key]) => !knownKeys.has(key)).map(([key, value]) => ({ key, label: key, value }));
   return [...known, ...others];

@@ -28,7 +28,17 @@ interface Monitoring {
   controller: RefreshController;
 }
 
-function SectionView({ section, monitoring, range, onRangeChange }: { section: CatalogueSection; monitoring: Monitoring; range: RangeChoice; onRangeChange: (choice: RangeChoice) => void }) {
+function SectionView({
+  section,
+  monitoring,
+  range,
+  onRangeChange,
+}: {
+  section: CatalogueSection;
+  monitoring: Monitoring;
+  range: RangeChoice;
+  onRangeChange: (choice: RangeChoice) => void;
+}) {
   const { catalogue, language, t, preferences, updatePreferences } = useConsole();
   const { store, controller } = monitoring;
   const now = new Date();
@@ -92,7 +102,14 @@ function Pages({ monitoring }: { monitoring: Monitoring }) {
 
   if (page.kind === 'section') {
     const name = page.section.name;
-    return <SectionView section={page.section} monitoring={monitoring} range={ranges[name] ?? CURRENT_RANGE} onRangeChange={(choice) => setRanges({ ...ranges, [name]: choice })} />;
+    return (
+      <SectionView
+        section={page.section}
+        monitoring={monitoring}
+        range={ranges[name] ?? CURRENT_RANGE}
+        onRangeChange={(choice) => setRanges({ ...ranges, [name]: choice })}
+      />
+    );
   }
   if (page.kind === 'profile') {
     return (

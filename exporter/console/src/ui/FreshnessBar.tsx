@@ -22,7 +22,9 @@ function choiceLabel(choice: RefreshChoice, language: string, t: Translate): str
   if (choice === 'off') return t('refreshOff');
   if (choice === 'live') return t('refreshLive');
   const minutes = choice >= 60_000;
-  return new Intl.NumberFormat(localeOf(language), { style: 'unit', unit: minutes ? 'minute' : 'second', unitDisplay: 'long' }).format(minutes ? choice / 60_000 : choice / 1000);
+  return new Intl.NumberFormat(localeOf(language), { style: 'unit', unit: minutes ? 'minute' : 'second', unitDisplay: 'long' }).format(
+    minutes ? choice / 60_000 : choice / 1000,
+  );
 }
 
 /** "Last updated: 5 seconds ago", ticking every second; re-renders nothing else. */

@@ -9,7 +9,10 @@ import { Icon } from './Icon.tsx';
 function Logo() {
   return (
     <svg class="logo" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
-      <path class="logo-bubble" d="M24 4C12.95 4 4 12.4 4 22.75c0 4.2 1.48 8.08 3.98 11.2L6 44l10.6-4.5A21.5 21.5 0 0 0 24 41.5c11.05 0 20-8.4 20-18.75S35.05 4 24 4Z" />
+      <path
+        class="logo-bubble"
+        d="M24 4C12.95 4 4 12.4 4 22.75c0 4.2 1.48 8.08 3.98 11.2L6 44l10.6-4.5A21.5 21.5 0 0 0 24 41.5c11.05 0 20-8.4 20-18.75S35.05 4 24 4Z"
+      />
       <path class="logo-pulse" d="M12 24h6l3-7 5 13 3-6h7" />
     </svg>
   );
@@ -17,7 +20,8 @@ function Logo() {
 
 function Sidebar({ page, onNavigate }: { page: Page; onNavigate: () => void }) {
   const { sections, language, t, session, signOut } = useConsole();
-  const current = (href: string) => (page.kind === 'section' && sectionHref(page.section) === href) || (page.kind === 'profile' && href === PROFILE_HREF);
+  const current = (href: string) =>
+    (page.kind === 'section' && sectionHref(page.section) === href) || (page.kind === 'profile' && href === PROFILE_HREF);
   return (
     <aside class="sidebar" id="sidebar">
       <div class="brand">
@@ -64,7 +68,19 @@ function Sidebar({ page, onNavigate }: { page: Page; onNavigate: () => void }) {
 }
 
 /** Sidebar, top bar and the page: the sidebar folds away behind a menu button on narrow screens. */
-export function Layout({ page, title, toolbar, banners, children }: { page: Page; title: string; toolbar?: ComponentChildren; banners?: ComponentChildren; children: ComponentChildren }) {
+export function Layout({
+  page,
+  title,
+  toolbar,
+  banners,
+  children,
+}: {
+  page: Page;
+  title: string;
+  toolbar?: ComponentChildren;
+  banners?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const { t } = useConsole();
   const [navOpen, setNavOpen] = useState(false);
   useEffect(() => {

@@ -73,15 +73,36 @@ function PasswordCard({ onChanged }: { onChanged: () => void }) {
       <form class="stacked-form" onSubmit={submit}>
         <label>
           {t('currentPassword')}
-          <input type="password" name="currentPassword" autocomplete="current-password" required value={current} onInput={(event) => setCurrent(event.currentTarget.value)} />
+          <input
+            type="password"
+            name="currentPassword"
+            autocomplete="current-password"
+            required
+            value={current}
+            onInput={(event) => setCurrent(event.currentTarget.value)}
+          />
         </label>
         <label>
           {t('newPassword')}
-          <input type="password" name="newPassword" autocomplete="new-password" required value={next} onInput={(event) => setNext(event.currentTarget.value)} />
+          <input
+            type="password"
+            name="newPassword"
+            autocomplete="new-password"
+            required
+            value={next}
+            onInput={(event) => setNext(event.currentTarget.value)}
+          />
         </label>
         <label>
           {t('confirmPassword')}
-          <input type="password" name="confirmPassword" autocomplete="new-password" required value={repeat} onInput={(event) => setRepeat(event.currentTarget.value)} />
+          <input
+            type="password"
+            name="confirmPassword"
+            autocomplete="new-password"
+            required
+            value={repeat}
+            onInput={(event) => setRepeat(event.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="primary" disabled={state.kind === 'saving'}>
           {state.kind === 'saving' ? t('saving') : t('changePassword')}
@@ -112,7 +133,11 @@ function DisplayCard() {
       <div class="stacked-form">
         <label>
           {t('language')}
-          <select name="language" value={language} onChange={(event) => updatePreferences({ language: event.currentTarget.value as ConsoleLanguage })}>
+          <select
+            name="language"
+            value={language}
+            onChange={(event) => updatePreferences({ language: event.currentTarget.value as ConsoleLanguage })}
+          >
             {languages.map((option) => (
               <option key={option} value={option} lang={option}>
                 {LANGUAGE_NAMES[option]}
@@ -200,7 +225,13 @@ function SessionsCard({ reload }: { reload: number }) {
         <button type="button" class="secondary" onClick={() => void signOut()}>
           {t('signOut')}
         </button>
-        <button type="button" class="danger" onClick={() => void signOutEverywhere()} disabled={everywhere.kind === 'saving'} aria-describedby="everywhere-note">
+        <button
+          type="button"
+          class="danger"
+          onClick={() => void signOutEverywhere()}
+          disabled={everywhere.kind === 'saving'}
+          aria-describedby="everywhere-note"
+        >
           {t('signOutEverywhere')}
         </button>
       </div>

@@ -5,7 +5,17 @@ import type { Translate } from '../i18n/i18n.ts';
 import { Icon } from './Icon.tsx';
 
 /** Why the numbers on screen may be old: the exporter is unreachable, refused, or serving a stale snapshot. */
-export function StatusBanners({ connection, stale, liveStatus, t }: { connection: Connection; stale: boolean; liveStatus: LiveStatus; t: Translate }) {
+export function StatusBanners({
+  connection,
+  stale,
+  liveStatus,
+  t,
+}: {
+  connection: Connection;
+  stale: boolean;
+  liveStatus: LiveStatus;
+  t: Translate;
+}) {
   return (
     <div class="banners">
       {connection.kind === 'unreachable' && (

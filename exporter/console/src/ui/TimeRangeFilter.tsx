@@ -53,7 +53,14 @@ export function TimeRangeFilter({ choice, onChange, shown, timeZone, t }: TimeRa
           <div class="range-dates">
             <label>
               {t('rangeFrom')}
-              <input type="date" name="from" value={from} required onInput={(event) => setFrom(event.currentTarget.value)} aria-describedby="range-zone" />
+              <input
+                type="date"
+                name="from"
+                value={from}
+                required
+                onInput={(event) => setFrom(event.currentTarget.value)}
+                aria-describedby="range-zone"
+              />
             </label>
             <label>
               {t('rangeTo')}

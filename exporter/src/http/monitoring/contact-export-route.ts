@@ -39,7 +39,9 @@ export function contactExportRoute(options: ContactExportRouteOptions): RequestH
     if (req.method === 'HEAD') return void res.end();
     if (exportsRunning >= options.exportConcurrency) {
       res.removeHeader('Content-Disposition');
-      throw new HttpError(429, 'rate_limited', `at most ${options.exportConcurrency} exports run at once: try again shortly`, { 'Retry-After': '10' });
+      throw new HttpError(429, 'rate_limited', `at most ${options.exportConcurrency} exports run at once: try again shortly`, {
+        'Retry-After': '10',
+      });
     }
     exportsRunning += 1;
     options.activeExports.add(res);

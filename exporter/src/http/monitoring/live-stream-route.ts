@@ -35,9 +35,14 @@ export function liveStreamRoute(options: { streams: LiveStreams; snapshots: Snap
   const refuseIfFull = () => {
     if (streams.isClosed) throw new HttpError(503, 'unavailable', 'the exporter is shutting down', { 'Retry-After': '5' });
     if (streams.isFull) {
-      throw new HttpError(429, 'rate_limited', `too many live streams are open (at most ${streams.max}): refresh by polling, and try live mode later`, {
-        'Retry-After': String(STREAM_REFUSAL_RETRY_SECONDS),
-      });
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `too many live streams are open (at most ${streams.max}): refresh by polling, and try live mode later`,
+        {
+          'Retry-After': String(STREAM_REFUSAL_RETRY_SECONDS),
+        },
+      );
     }
   };
   return async (req, res) => {

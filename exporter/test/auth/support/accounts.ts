@@ -14,10 +14,12 @@ export interface TestAccount {
 export async function createAccount(pool: pg.Pool, account: { email: string; role: Role; password?: string }): Promise<TestAccount> {
   const id = randomUUID();
   const password = account.password ?? `pw-${randomUUID()}`;
-  await pool.query(
-    `INSERT INTO "User" ("id", "email", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, $4::"Role", now())`,
-    [id, account.email, await hashPassword(password), account.role],
-  );
+  await pool.query(`INSERT INTO "User" ("id", "email", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, $4::"Role", now())`, [
+    id,
+    account.email,
+    await hashPassword(password),
+    account.role,
+  ]);
   return { id, email: account.email, password, role: account.role };
 }
 

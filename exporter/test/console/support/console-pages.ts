@@ -97,7 +97,8 @@ export function englishOnlyPhrases(catalogue: Catalogue): string[] {
       collect(breakdown.dimension);
       for (const value of breakdown.values) collect(value.label);
     }
-    for (const extra of section.extras ?? []) for (const item of (extra as { exports?: Array<{ label: Record<string, string> }> }).exports ?? []) collect(item.label);
+    for (const extra of section.extras ?? [])
+      for (const item of (extra as { exports?: Array<{ label: Record<string, string> }> }).exports ?? []) collect(item.label);
   }
   const indonesian = pairs.map((pair) => pair.id.toLowerCase());
   return [
@@ -105,7 +106,12 @@ export function englishOnlyPhrases(catalogue: Catalogue): string[] {
       pairs
         .filter((pair) => pair.en !== pair.id)
         .flatMap((pair) => pair.en.split(/\{\w+\}/))
-        .map((part) => part.trim().replace(/^[:.,;()–-]+|[:.,;()–-]+$/g, '').trim())
+        .map((part) =>
+          part
+            .trim()
+            .replace(/^[:.,;()–-]+|[:.,;()–-]+$/g, '')
+            .trim(),
+        )
         .filter((part) => part.length >= 4 && !indonesian.some((text) => text.includes(part.toLowerCase()))),
     ),
   ];

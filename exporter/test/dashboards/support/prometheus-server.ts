@@ -70,12 +70,7 @@ export async function startTestPrometheus(options: { target: string; token: stri
   let output = '';
   const child: ChildProcess = spawn(
     binary,
-    [
-      `--config.file=${configPath}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
+    [`--config.file=${configPath}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -104,7 +99,10 @@ export async function startTestPrometheus(options: { target: string; token: stri
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}:\n${output}`);
-      const ready = await fetch(`${url}/-/ready`).then((res) => res.ok, () => false);
+      const ready = await fetch(`${url}/-/ready`).then(
+        (res) => res.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) throw new Error(`prometheus was not ready within 30 s:\n${output}`);
       await sleep(200);

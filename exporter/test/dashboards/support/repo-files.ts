@@ -65,17 +65,13 @@ function isKeWhatsQuery(query: unknown): query is KeWhatsQuery {
 
 export function prometheusQueries(dashboards: readonly Dashboard[]): Array<PanelQuery<PrometheusQuery>> {
   return dashboards.flatMap((dashboard) =>
-    dashboard.panels.flatMap((panel) =>
-      (panel.targets ?? []).filter(isPrometheusQuery).map((query) => ({ dashboard, panel, query })),
-    ),
+    dashboard.panels.flatMap((panel) => (panel.targets ?? []).filter(isPrometheusQuery).map((query) => ({ dashboard, panel, query }))),
   );
 }
 
 export function keWhatsQueries(dashboards: readonly Dashboard[]): Array<PanelQuery<KeWhatsQuery>> {
   return dashboards.flatMap((dashboard) =>
-    dashboard.panels.flatMap((panel) =>
-      (panel.targets ?? []).filter(isKeWhatsQuery).map((query) => ({ dashboard, panel, query })),
-    ),
+    dashboard.panels.flatMap((panel) => (panel.targets ?? []).filter(isKeWhatsQuery).map((query) => ({ dashboard, panel, query }))),
   );
 }
 

@@ -22,7 +22,11 @@ export interface SignedIn {
 }
 
 /** Signs in through the gateway's JSON variant of POST /login. */
-export async function signIn(baseUrl: string, account: Pick<TestAccount, 'email' | 'password'>, headers: Record<string, string> = {}): Promise<SignedIn> {
+export async function signIn(
+  baseUrl: string,
+  account: Pick<TestAccount, 'email' | 'password'>,
+  headers: Record<string, string> = {},
+): Promise<SignedIn> {
   const response = await fetch(`${baseUrl}/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },

@@ -62,8 +62,7 @@ export async function startApiApp(trafficMiddleware: RequestHandler): Promise<Ap
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    finished: (count) =>
-      finishedResponses >= count ? Promise.resolve() : new Promise((resolve) => waiters.add({ count, resolve })),
+    finished: (count) => (finishedResponses >= count ? Promise.resolve() : new Promise((resolve) => waiters.add({ count, resolve }))),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -73,10 +72,7 @@ export async function startApiApp(trafficMiddleware: RequestHandler): Promise<Ap
 }
 
 /** Sends the requests with at most `concurrency` in flight; returns the statuses. */
-export async function sendRequests(
-  requests: ReadonlyArray<{ url: string; apiKey?: string }>,
-  concurrency = 64,
-): Promise<number[]> {
+export async function sendRequests(requests: ReadonlyArray<{ url: string; apiKey?: string }>, concurrency = 64): Promise<number[]> {
   const statuses = new Array<number>(requests.length);
   let next = 0;
   const worker = async () => {
