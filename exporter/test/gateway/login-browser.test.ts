@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, testKeys, type TestExporter } from '../support/test-exporter.js';
 import { ManualClock, MINUTE } from './support/sessions.js';
 import { createAccount, type TestAccount } from '../auth/support/accounts.js';
 import { startStandInGrafana, type StandInGrafana } from './support/stand-in-grafana.js';
-
-const ARTIFACTS_DIR = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
-
-/** The system Chromium (never a downloaded one), with the flags that work on these machines. */
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 describe('Grafana login gateway in a real browser', () => {
   let db: TestDatabase;
