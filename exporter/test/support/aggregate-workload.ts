@@ -3,17 +3,22 @@
 // upserts, rolled-back transactions, a COPY, a TRUNCATE and folds, from several clients at once.
 // Used by the exactness test (a few thousand operations) and the benchmark (≥ 100,000); after it,
 // every maintained figure must equal its full recount.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { foldAggregateDeltas } from '../../src/aggregates/fold.js';
+import { copyRows } from './copy-rows.js';
 
 export interface AggregateWorkloadOptions {
   databaseUrl: string;
   clients: number;
   operations: number;
   seed: number;
+  /**
+   * The database is the embedded PGlite: one database session behind its socket server, where the
+   * messages of two connections' concurrent queries would interleave, so the clients take turns,
+   * one operation (statement or transaction) at a time; and its COPY goes through a file (see
+   * copyRows). Default false: a server, truly concurrent.
+   */
+  embedded?: boolean;
 }
 
 export interface AggregateWorkloadResult {
@@ -256,6 +261,7 @@ export async function runAggregateWorkload(options: AggregateWorkloadOptions): P
   await setup.end();
   const perClient = Math.ceil(options.operations / options.clients);
   const foldPool = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
+  const turns = new Turns();
   try {
     await Promise.all(
       Array.from({ length: options.clients }, async (_, index) => {
@@ -266,10 +272,11 @@ export async function runAggregateWorkload(options: AggregateWorkloadOptions): P
           for (let operation = 0; operation < perClient; operation += 1) {
             result.operations += 1;
             const transaction = worker.random();
+            const release = options.embedded ? await turns.take() : () => {};
             try {
               // Half-way, one client copies rows in and another truncates two tables; the last one folds now and then.
               if (operation === Math.floor(perClient / 2) && index === 0) {
-                result.copiedRows += await copyMessages(client, `w${options.seed}-copy`, parents.devices[0]!, 500);
+                result.copiedRows += await copyMessages(client, `w${options.seed}-copy`, parents.devices[0]!, 500, options.embedded === true);
                 result.committed += 1;
               } else if (operation === Math.floor(perClient / 2) && index === 1 % options.clients) {
                 await client.query('TRUNCATE "Broadcast", "Webhook"');
@@ -297,6 +304,8 @@ export async function runAggregateWorkload(options: AggregateWorkloadOptions): P
               if (!CONFLICTS.has((error as { code?: string }).code ?? '')) throw error;
               await client.query('ROLLBACK').catch(() => {});
               result.conflicts += 1;
+            } finally {
+              release();
             }
           }
         } finally {
@@ -311,12 +320,27 @@ export async function runAggregateWorkload(options: AggregateWorkloadOptions): P
   return result;
 }
 
-/** COPY … FROM STDIN of `rows` messages (statement-level triggers fire for COPY too). */
-async function copyMessages(client: Client, prefix: string, deviceId: string, rows: number): Promise<number> {
-  const lines = Array.from(
-    { length: rows },
-    (_, index) => `${prefix}-${index}\t${deviceId}\t${MESSAGE_TYPES[index % 2]}\t${MESSAGE_STATUSES[index % 6]}\tjid\n`,
-  ).join('');
-  await pipeline(Readable.from([lines]), client.query(copyFrom(`COPY "Message" ("id", "deviceId", "type", "status", "remoteJid") FROM STDIN`)));
-  return rows;
+/** A first-come first-served mutex: take() resolves to the function that hands the turn on. */
+class Turns {
+  private last: Promise<void> = Promise.resolve();
+
+  async take(): Promise<() => void> {
+    let release!: () => void;
+    const previous = this.last;
+    this.last = new Promise((resolve) => (release = resolve));
+    await previous;
+    return release;
+  }
+}
+
+/** A COPY of `rows` messages (statement-level triggers fire for COPY too). */
+function copyMessages(client: Client, prefix: string, deviceId: string, rows: number, embedded: boolean): Promise<number> {
+  return copyRows(
+    client,
+    'Message',
+    ['id', 'deviceId', 'type', 'status', 'remoteJid'],
+    `SELECT '${prefix}-' || n, '${deviceId}', (ARRAY['incoming', 'outgoing'])[1 + n % 2], (ARRAY['${MESSAGE_STATUSES.join("', '")}'])[1 + n % 6], 'jid'
+       FROM generate_series(1, ${rows}) AS n`,
+    embedded,
+  );
 }
