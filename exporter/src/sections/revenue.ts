@@ -63,8 +63,11 @@ export const currentMonthRevenueQuery: TableQuery<Revenue> = {
   },
 };
 
+/** Paid revenue of $1 (currency) with paidAt in [$2, $3). */
+export const REVENUE_BETWEEN_SQL = `SELECT (${paidRevenueSql('$1::text', '$2::timestamptz', '$3::timestamptz')}) AS amount`;
+
 /** Revenue for an arbitrary range, computed on demand (the current month lives in the snapshot). */
 export async function revenueBetween(pool: pg.Pool, currency: string, from: Date, to: Date): Promise<Revenue> {
-  const result = await pool.query(`SELECT (${paidRevenueSql('$1::text', '$2::timestamptz', '$3::timestamptz')}) AS amount`, [currency, from, to]);
+  const result = await pool.query(REVENUE_BETWEEN_SQL, [currency, from, to]);
   return toRevenue(result.rows[0], currency, from, to);
 }
