@@ -41,7 +41,8 @@ function countFigure(name: string, table: string, groupSql: string): MaintainedF
 const API_TRAFFIC_GROUPS = `CROSS JOIN LATERAL (VALUES ('requests_in', "requestsIn"), ('requests_out', "requestsOut")) AS traffic ("group", "value")`;
 
 // A revenue group is "<currency> <bucket start as YYYY-MM-DDTHH:MI:SSZ>" (the bucket: the last 20 characters).
-const revenueGroup = (currency: string, bucket: string) => `${currency} || ' ' || to_char(${bucket} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+const revenueGroup = (currency: string, bucket: string) =>
+  `${currency} || ' ' || to_char(${bucket} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 export const MAINTAINED_FIGURES: readonly MaintainedFigure[] = [
   countFigure('messages', 'Message', `"type"::text || '/' || "status"::text`),

@@ -20,7 +20,13 @@ describe('a seeded randomized concurrent workload', () => {
 
   test('8 clients of mixed inserts, updates, deletes, rollbacks, a COPY and a TRUNCATE end with zero drift on every figure', async () => {
     // On the embedded PGlite (one session) the clients take turns, a transaction at a time.
-    const result = await runAggregateWorkload({ databaseUrl: db.url, clients: 8, operations: 3_000, seed: 20261129, embedded: db.kind === 'embedded' });
+    const result = await runAggregateWorkload({
+      databaseUrl: db.url,
+      clients: 8,
+      operations: 3_000,
+      seed: 20261129,
+      embedded: db.kind === 'embedded',
+    });
     assert.ok(result.operations >= 3_000, `${result.operations} operations`);
     assert.ok(result.rolledBack > 100, `${result.rolledBack} rolled back`);
     assert.equal(result.copiedRows, 500);

@@ -60,7 +60,11 @@ describe('revenue by 15-minute bucket', () => {
       for (const now of [new Date(BASE - 60 * MINUTE), new Date(BASE + 60 * MINUTE), new Date(BASE + 20 * 86_400_000)]) {
         const context = { now, currency: 'IDR', reportTimeZone };
         const fullScan = await runTableQuery(db.pool, { ...currentMonthRevenueQuery, sql: FULL_SCAN_SQL.get(currentMonthRevenueQuery)! }, context);
-        assert.deepEqual(await runTableQuery(db.pool, currentMonthRevenueQuery, context), fullScan, `${label}: month of ${now.toISOString()} in ${reportTimeZone}`);
+        assert.deepEqual(
+          await runTableQuery(db.pool, currentMonthRevenueQuery, context),
+          fullScan,
+          `${label}: month of ${now.toISOString()} in ${reportTimeZone}`,
+        );
       }
     }
   }
@@ -102,7 +106,9 @@ describe('revenue by 15-minute bucket', () => {
     await sql(`UPDATE "Payment" SET "status" = 'paid', "paidAt" = coalesce("paidAt", now()) WHERE "id" = $1`, [payments[1]]);
     await sql(`UPDATE "Payment" SET "paidAt" = "paidAt" + interval '7 minutes' WHERE "id" = ANY($1)`, [payments.slice(2, 40)]);
     await sql(`UPDATE "Payment" SET "amount" = "amount" * 2 WHERE "id" = ANY($1)`, [payments.slice(30, 60)]);
-    await sql(`UPDATE "Payment" SET "currency" = CASE WHEN "currency" = 'IDR' THEN 'USD' ELSE 'IDR' END WHERE "id" = ANY($1)`, [payments.slice(50, 70)]);
+    await sql(`UPDATE "Payment" SET "currency" = CASE WHEN "currency" = 'IDR' THEN 'USD' ELSE 'IDR' END WHERE "id" = ANY($1)`, [
+      payments.slice(50, 70),
+    ]);
     await sql(`UPDATE "Payment" SET "paidAt" = NULL WHERE "id" = $1`, [payments[80]]);
     await sql(`DELETE FROM "Payment" WHERE "id" = ANY($1)`, [payments.slice(90, 95)]);
     await assertRangesExact('after changes');
@@ -116,11 +122,18 @@ describe('revenue by 15-minute bucket', () => {
       await client.query('SET enable_seqscan = off');
       const plan = async (sql: string, params: unknown[]) =>
         JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN']);
-      const revenuePlan = await plan(REVENUE_BETWEEN_SQL, ['IDR', new Date(BASE - 86_400_000 + 7 * MINUTE), new Date(BASE + 86_400_000 + 3 * MINUTE)]);
+      const revenuePlan = await plan(REVENUE_BETWEEN_SQL, [
+        'IDR',
+        new Date(BASE - 86_400_000 + 7 * MINUTE),
+        new Date(BASE + 86_400_000 + 3 * MINUTE),
+      ]);
       assert.doesNotMatch(revenuePlan, /"Node Type":"Seq Scan"/, revenuePlan);
       assert.match(revenuePlan, /Payment_status_currency_paidAt_idx/);
       const now = new Date(BASE);
-      const sessionsPlan = await plan(activeChatbotSessionsQuery.sql, activeChatbotSessionsQuery.params!({ now, currency: 'IDR', reportTimeZone: 'UTC' }));
+      const sessionsPlan = await plan(
+        activeChatbotSessionsQuery.sql,
+        activeChatbotSessionsQuery.params!({ now, currency: 'IDR', reportTimeZone: 'UTC' }),
+      );
       assert.match(sessionsPlan, /ChatbotSession_open_lastActivityAt_idx/, sessionsPlan);
       assert.doesNotMatch(sessionsPlan, /"Node Type":"Seq Scan"/);
     } finally {

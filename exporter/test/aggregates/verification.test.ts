@@ -67,7 +67,10 @@ describe('verification and repair of the maintained counts', () => {
         ['revenue', 12.5, 1],
       ],
     );
-    assert.ok(logged.every((fields) => !JSON.stringify(fields).includes('pro/admin')), 'no group in the log');
+    assert.ok(
+      logged.every((fields) => !JSON.stringify(fields).includes('pro/admin')),
+      'no group in the log',
+    );
 
     const still = await verifyAggregates(db.pool, { repair: false });
     assert.equal(still.totalDrift, 17.5, 'verifying without repair changes nothing');

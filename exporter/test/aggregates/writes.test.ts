@@ -136,7 +136,10 @@ describe('maintained counts under every kind of write', () => {
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`INSERT INTO "Message" ("id", "deviceId", "type", "status", "remoteJid") VALUES ('rolled', $1, 'incoming', 'received', 'j')`, [device]);
+      await client.query(
+        `INSERT INTO "Message" ("id", "deviceId", "type", "status", "remoteJid") VALUES ('rolled', $1, 'incoming', 'received', 'j')`,
+        [device],
+      );
       await client.query(`UPDATE "Device" SET "status" = 'disconnected'`);
       await client.query('ROLLBACK');
       await client.query('BEGIN');

@@ -81,17 +81,27 @@ async function seedParents(client: Client, seed: number, clients: number): Promi
      SELECT id, id || '@workload.test', '!', 'free', 'user', now() FROM unnest($1::text[]) AS id`,
     [ids.users],
   );
-  await client.query(`INSERT INTO "Device" ("id", "userId", "name", "updatedAt") SELECT id || '-d', id, 'phone', now() FROM unnest($1::text[]) AS id`, [ids.users]);
-  await client.query(`INSERT INTO "ApiKey" ("id", "userId", "name", "keyHash") SELECT id || '-k', id, 'key', id || '-hash' FROM unnest($1::text[]) AS id`, [
-    ids.users,
-  ]);
+  await client.query(
+    `INSERT INTO "Device" ("id", "userId", "name", "updatedAt") SELECT id || '-d', id, 'phone', now() FROM unnest($1::text[]) AS id`,
+    [ids.users],
+  );
+  await client.query(
+    `INSERT INTO "ApiKey" ("id", "userId", "name", "keyHash") SELECT id || '-k', id, 'key', id || '-hash' FROM unnest($1::text[]) AS id`,
+    [ids.users],
+  );
   return ids;
 }
 
 /** One client's operations; every row it creates has an id of its own, so clients rarely collide. */
 class WorkloadClient {
   private counter = 0;
-  private readonly mine = { messages: [] as string[], users: [] as string[], contacts: [] as string[], payments: [] as string[], other: [] as string[] };
+  private readonly mine = {
+    messages: [] as string[],
+    users: [] as string[],
+    contacts: [] as string[],
+    payments: [] as string[],
+    other: [] as string[],
+  };
   private readonly next: () => number;
   readonly pick: Pick;
 
@@ -148,11 +158,10 @@ class WorkloadClient {
     } else if (roll < 0.53) {
       const user = this.id('u');
       this.mine.users.push(user);
-      await q(`INSERT INTO "User" ("id", "email", "passwordHash", "plan", "role", "updatedAt") VALUES ($1, $1 || '@workload.test', '!', $2, $3, now())`, [
-        user,
-        this.pick(PLANS),
-        this.pick(ROLES),
-      ]);
+      await q(
+        `INSERT INTO "User" ("id", "email", "passwordHash", "plan", "role", "updatedAt") VALUES ($1, $1 || '@workload.test', '!', $2, $3, now())`,
+        [user, this.pick(PLANS), this.pick(ROLES)],
+      );
       // children of every counted kind, so deleting the user cascades through them
       // (one simple-query message of several statements: literals, no parameters)
       await this.client.query(
@@ -254,7 +263,16 @@ const CONFLICTS = new Set(['40P01', '40001', '23503', '23505']); // deadlock, se
 /** Runs the workload; resolves once every client has finished its share. */
 export async function runAggregateWorkload(options: AggregateWorkloadOptions): Promise<AggregateWorkloadResult> {
   const started = performance.now();
-  const result: AggregateWorkloadResult = { operations: 0, committed: 0, rolledBack: 0, conflicts: 0, copiedRows: 0, truncates: 0, folds: 0, durationMs: 0 };
+  const result: AggregateWorkloadResult = {
+    operations: 0,
+    committed: 0,
+    rolledBack: 0,
+    conflicts: 0,
+    copiedRows: 0,
+    truncates: 0,
+    folds: 0,
+    durationMs: 0,
+  };
   const setup = new pg.Client({ connectionString: options.databaseUrl });
   await setup.connect();
   const parents = await seedParents(setup, options.seed, options.clients);

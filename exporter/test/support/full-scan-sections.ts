@@ -38,7 +38,10 @@ export const FULL_SCAN_SQL = new Map<TableQuery<unknown>, string>([
             count(*) FILTER (WHERE "type" = 'outgoing' AND "status" IN ('sent', 'delivered', 'read')) AS sent,
             count(*) FILTER (WHERE "type" = 'outgoing' AND "status" = 'failed') AS failed FROM "Message"`,
   ],
-  [apiTrafficQuery, `SELECT coalesce(sum("requestsIn"), 0)::bigint AS incoming, coalesce(sum("requestsOut"), 0)::bigint AS outgoing FROM "ApiKeyUsage"`],
+  [
+    apiTrafficQuery,
+    `SELECT coalesce(sum("requestsIn"), 0)::bigint AS incoming, coalesce(sum("requestsOut"), 0)::bigint AS outgoing FROM "ApiKeyUsage"`,
+  ],
   [integrationCountsQuery, `SELECT lower(btrim("type")) AS type, count(*) AS count FROM "Integration" GROUP BY 1 ORDER BY count DESC, type`],
   [
     currentMonthRevenueQuery,
