@@ -14,12 +14,12 @@ const DONE = /The following migration\(s\) have been applied|All migrations have
  *
  * Prisma 6.19's WebAssembly schema engine leaves a 10-second timer running after it has finished,
  * so the CLI lingers; once it has reported success there is nothing left to wait for and it is
- * stopped right away.
+ * stopped right away. `configPath` names another Prisma config (tests apply a subset of the migrations).
  */
-export function applyMigrations(databaseUrl: string): Promise<void> {
+export function applyMigrations(databaseUrl: string, options: { configPath?: string } = {}): Promise<void> {
   const prismaCli = fileURLToPath(import.meta.resolve('prisma/build/index.js'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy', '--config', 'prisma.config.ts'], {
+    const child = spawn(process.execPath, [prismaCli, 'migrate', 'deploy', '--config', options.configPath ?? 'prisma.config.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
