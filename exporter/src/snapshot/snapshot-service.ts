@@ -101,7 +101,12 @@ export class SnapshotService {
     return { snapshot: this.snapshot, stale };
   }
 
-  /** Whether a refresh-ahead is scheduled (it is while there is demand). */
+  /** How long ago the snapshot on hand was made, in ms (Infinity before the first). */
+  get snapshotAgeMs(): number {
+    return Date.now() - this.madeAt;
+  }
+
+  /** Whether a refresh is running or scheduled ahead (one is while there is demand). */
   get refreshingAhead(): boolean {
     return this.aheadTimer !== undefined || this.inFlight !== undefined;
   }
