@@ -183,7 +183,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   checkPem('JWT_PREVIOUS_PUBLIC_KEY', previousPublicKey, 'PUBLIC');
   checkPem('JWT_PRIVATE_KEY', privateKey, 'PRIVATE');
   if (privateKey && !publicKey) throw new ConfigError('JWT_PUBLIC_KEY is required when JWT_PRIVATE_KEY is set');
-  if (settings.databaseReadUrl && !settings.databaseUrl) throw new ConfigError('DATABASE_READ_URL needs DATABASE_URL (the primary, for sign-in and writes)');
+  if (settings.databaseReadUrl && !settings.databaseUrl)
+    throw new ConfigError('DATABASE_READ_URL needs DATABASE_URL (the primary, for sign-in and writes)');
   return {
     ...settings,
     jwt: {

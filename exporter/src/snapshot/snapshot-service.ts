@@ -127,11 +127,14 @@ export class SnapshotService {
     this.aheadTimer = undefined;
     if (this.closed || !this.hasDemand(Date.now())) return;
     const due = this.lastRefreshFailed ? this.lastFailureAt + this.retryDelayMs : this.lastStartedAt + this.options.intervalMs;
-    this.aheadTimer = setTimeout(() => {
-      this.aheadTimer = undefined;
-      // No demand left: the snapshot ages, and the next request starts the cycle again.
-      if (!this.closed && this.hasDemand(Date.now())) void this.refresh();
-    }, Math.max(0, due - Date.now()));
+    this.aheadTimer = setTimeout(
+      () => {
+        this.aheadTimer = undefined;
+        // No demand left: the snapshot ages, and the next request starts the cycle again.
+        if (!this.closed && this.hasDemand(Date.now())) void this.refresh();
+      },
+      Math.max(0, due - Date.now()),
+    );
     this.aheadTimer.unref();
   }
 
