@@ -26,6 +26,7 @@ describe('configuration', () => {
     assert.equal(config.reportTimeZone, 'Asia/Jakarta');
     assert.equal(config.currency, 'IDR');
     assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databaseReadUrl, undefined);
     assert.equal(config.grafanaUrl, undefined);
     assert.equal(config.metricsPublic, false);
   });
@@ -33,6 +34,8 @@ describe('configuration', () => {
   test('each malformed setting is named in the error', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
+      [{ DATABASE_URL: 'postgresql://db/x', DATABASE_READ_URL: 'replica:5432' }, /^DATABASE_READ_URL must be a postgres/],
+      [{ DATABASE_READ_URL: 'postgresql://replica/x' }, /^DATABASE_READ_URL needs DATABASE_URL/],
       [{ PORT: 'eighty' }, /^PORT must be a number/],
       [{ REFRESH_INTERVAL_SECONDS: '0' }, /^REFRESH_INTERVAL_SECONDS must be positive/],
       [{ REPORT_TIMEZONE: 'Mars/Olympus' }, /^REPORT_TIMEZONE must be an IANA time zone/],
