@@ -160,6 +160,15 @@ export class SnapshotService {
     }
   }
 
+  /**
+   * A refresh that starts after this call, so its figures include every write committed before
+   * it (for tests and tools; the request path never calls it). Never rejects.
+   */
+  async refreshAfterWrites(): Promise<void> {
+    await this.inFlight; // may have read the database before those writes
+    await this.refresh();
+  }
+
   /** Runs a refresh, or joins the one in progress. Never rejects: failures are recorded. */
   refresh(): Promise<void> {
     this.inFlight ??= this.runRefresh().finally(() => {
