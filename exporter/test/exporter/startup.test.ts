@@ -78,6 +78,21 @@ describe('start-up failures end with one clear line and exit code 1', () => {
     assert.doesNotMatch(result.stderr, /s3cret/);
   });
 
+  test('an unreachable read replica (DATABASE_READ_URL), named without its password', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    try {
+      const result = await runExporter({ DATABASE_URL: db.url, DATABASE_READ_URL: `postgresql://reader:s3cret@127.0.0.1:${port}/kewhats` });
+      assertOneClearLine(
+        result,
+        new RegExp(`^kewhats-exporter: cannot use database postgresql://reader@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`),
+      );
+      assert.doesNotMatch(result.stderr, /s3cret/);
+    } finally {
+      await db.drop();
+    }
+  });
+
   test('a database without the schema says to migrate', async () => {
     const db = await createTestDatabase({ migrate: false });
     try {
