@@ -46,6 +46,8 @@ const setting = <Schema extends z.ZodType>(env: string, schema: Schema): Setting
  */
 const SETTINGS = {
   databaseUrl: setting('DATABASE_URL', postgresUrl.optional()),
+  /** unset: DATABASE_URL (a streaming replica for the aggregate reads and the CSV exports) */
+  databaseReadUrl: setting('DATABASE_READ_URL', postgresUrl.optional()),
   port: setting('PORT', z.coerce.number({ message: 'must be a number' }).int().min(0).max(65_535).default(DEFAULT_PORT)),
   host: setting('HOST', z.string().min(1).default('0.0.0.0')),
   monitoringToken: setting('MONITORING_TOKEN', z.string().min(16, 'must be at least 16 characters').optional()),
@@ -191,6 +193,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   checkPem('JWT_PREVIOUS_PUBLIC_KEY', previousPublicKey, 'PUBLIC');
   checkPem('JWT_PRIVATE_KEY', privateKey, 'PRIVATE');
   if (privateKey && !publicKey) throw new ConfigError('JWT_PUBLIC_KEY is required when JWT_PRIVATE_KEY is set');
+  if (settings.databaseReadUrl && !settings.databaseUrl)
+    throw new ConfigError('DATABASE_READ_URL needs DATABASE_URL (the primary, for sign-in and writes)');
   return {
     ...settings,
     jwt: {

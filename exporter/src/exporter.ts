@@ -7,6 +7,7 @@ import { AggregateMaintenance } from './aggregates/maintenance.js';
 import type { Config } from './config.js';
 import { createApp, type AppDependencies, type ExporterApp } from './http/app.js';
 import { answerClientError } from './http/client-errors.js';
+import { ReplicaLagProbe } from './db/replica-lag.js';
 import { AggregateMetrics } from './metrics/aggregate-metrics.js';
 import { ExporterMetrics } from './metrics/exporter-metrics.js';
 import { SECTIONS } from './sections/index.js';
@@ -25,7 +26,13 @@ export interface Exporter {
 
 export interface ExporterOptions {
   config: Config;
+  /** The primary (DATABASE_URL): sign-in, sessions, preferences, throttles and every write. */
   pool: pg.Pool;
+  /**
+   * The aggregate reads (snapshot refreshes, custom time ranges) and the CSV exports: a read
+   * replica (DATABASE_READ_URL). Default: the primary pool.
+   */
+  readPool?: pg.Pool;
   logger: Logger;
   sections?: readonly Section[];
   /** The clock of the aggregates (tests pin it). */
@@ -38,13 +45,21 @@ export interface ExporterOptions {
 
 /** Wires the sections, the snapshot, the metrics and the HTTP app, and starts listening. */
 export async function startExporter(options: ExporterOptions): Promise<Exporter> {
-  const { config, pool, logger } = options;
+  const { config, logger } = options;
+  const primaryPool = options.pool;
+  const readPool = options.readPool ?? primaryPool;
   const sections = options.sections ?? SECTIONS;
   const aggregateMetrics = new AggregateMetrics(sections);
   const exporterMetrics = new ExporterMetrics();
   const now = options.now ?? (() => new Date());
+  // Read from a replica, the figures are as old as its lag: measured at each refresh.
+  const replicaLag =
+    readPool === primaryPool
+      ? undefined
+      : new ReplicaLagProbe({ pool: readPool, gauge: exporterMetrics.replicaLag, warnAboveSeconds: config.refreshIntervalMs / 1000, logger });
   const snapshots = new SnapshotService({
-    pool,
+    pool: readPool,
+    replicaLag,
     sections,
     intervalMs: config.refreshIntervalMs,
     context: () => ({ now: now(), currency: config.currency, reportTimeZone: config.reportTimeZone }),
@@ -63,7 +78,8 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   aggregateMaintenance.start();
   const exporterApp = createApp({
     config,
-    pool,
+    pool: primaryPool,
+    readPool,
     sections,
     snapshots,
     aggregateMetrics,
@@ -87,6 +103,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const close = () =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      snapshots.close(); // no more refreshes ahead: the pools are about to end
       exporterApp.liveStreams.closeAll(); // browsers reconnect on their own, to another replica if any
       server.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;

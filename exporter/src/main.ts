@@ -27,12 +27,18 @@ try {
     demo = await prepareDemoEnvironment(config, logger);
     config = demo.config;
   }
-  const pool = await connectDatabase(config.databaseUrl!, {
-    max: config.dbPoolMax,
-    statementTimeoutMs: config.statementTimeoutMs,
-    queryTimeoutMs: config.queryTimeoutMs,
-  });
-  const exporter = await startExporter({ config, pool, logger });
+  const poolOptions = { max: config.dbPoolMax, statementTimeoutMs: config.statementTimeoutMs, queryTimeoutMs: config.queryTimeoutMs };
+  // The primary takes every write and sign-in; the aggregate reads and exports go to the read
+  // replica when DATABASE_READ_URL names one (docs/reliability.md#read-replicas).
+  const pool = await connectDatabase(config.databaseUrl!, poolOptions);
+  const readPool =
+    config.databaseReadUrl && config.databaseReadUrl !== config.databaseUrl
+      ? await connectDatabase(config.databaseReadUrl, { ...poolOptions, applicationName: 'kewhats-exporter-read' }).catch(async (error: unknown) => {
+          await pool.end();
+          throw error;
+        })
+      : pool;
+  const exporter = await startExporter({ config, pool, readPool, logger });
   logger.info({ url: exporter.url, demo: Boolean(demo) }, 'exporter listening');
   if (demo) (await import('./demo/banner.js')).printDemoBanner({ url: exporter.url, config, demo });
   // Demo life: on in demo mode unless DEMO_SIMULATOR=false; with DATABASE_URL only on request.
@@ -48,6 +54,7 @@ try {
     logger.info({ signal }, 'shutting down');
     await simulator?.stop();
     await exporter.close();
+    if (readPool !== pool) await readPool.end();
     await pool.end();
     await demo?.embedded.stop();
     process.exit(0);

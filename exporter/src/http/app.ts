@@ -25,7 +25,10 @@ import { rejectNulBytes } from './reject-nul-bytes.js';
 
 export interface AppDependencies {
   config: Config;
+  /** The primary: sign-in, sessions, preferences and every write. */
   pool: pg.Pool;
+  /** The aggregate reads and CSV exports (a read replica, or the primary pool itself). */
+  readPool: pg.Pool;
   sections: readonly Section[];
   snapshots: SnapshotService;
   aggregateMetrics: AggregateMetrics;
@@ -110,6 +113,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
   app.use(
     createOperationalRoutes({
       pool: deps.pool,
+      readPool: deps.readPool,
       snapshots: deps.snapshots,
       aggregateMetrics: deps.aggregateMetrics,
       exporterMetrics: deps.exporterMetrics,
@@ -124,7 +128,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
     apiHeaders,
     requireAccess(authenticate, MONITORING_ONLY),
     createMonitoringRoutes({
-      pool: deps.pool,
+      pool: deps.readPool,
       sections: deps.sections,
       snapshots: deps.snapshots,
       currency: config.currency,

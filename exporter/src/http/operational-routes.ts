@@ -9,7 +9,10 @@ import { currentSnapshot } from './monitoring/snapshot-response.js';
 import { sendError } from './errors.js';
 
 export interface OperationalRoutesOptions {
+  /** The primary. */
   pool: pg.Pool;
+  /** The read replica, checked too when it is not the primary pool. */
+  readPool: pg.Pool;
   snapshots: SnapshotService;
   aggregateMetrics: AggregateMetrics;
   exporterMetrics: ExporterMetrics;
@@ -27,13 +30,19 @@ export function createOperationalRoutes(options: OperationalRoutesOptions): Rout
     res.json({ status: 'ok' });
   });
 
+  // Ready when every database the exporter serves from answers: the primary, and the read replica when there is one.
+  const hasReplica = options.readPool !== options.pool;
   router.get('/readyz', async (_req, res) => {
-    if (await pingDatabase(options.pool, options.readyzTimeoutMs)) {
-      options.exporterMetrics.databaseUp.set(1);
-      res.json({ status: 'ready', database: 'up' });
+    const [primaryUp, replicaUp] = await Promise.all([
+      pingDatabase(options.pool, options.readyzTimeoutMs),
+      hasReplica ? pingDatabase(options.readPool, options.readyzTimeoutMs) : undefined,
+    ]);
+    options.exporterMetrics.databaseUp.set(primaryUp && replicaUp !== false ? 1 : 0);
+    if (primaryUp && replicaUp !== false) {
+      res.json({ status: 'ready', database: 'up', ...(hasReplica ? { readReplica: 'up' } : {}) });
     } else {
-      options.exporterMetrics.databaseUp.set(0);
-      sendError(res, 503, 'unavailable', `database unreachable or not answering within ${options.readyzTimeoutMs} ms`);
+      const which = primaryUp ? 'read replica' : replicaUp === false ? 'database and read replica' : 'database';
+      sendError(res, 503, 'unavailable', `${which} unreachable or not answering within ${options.readyzTimeoutMs} ms`);
     }
   });
 

@@ -24,6 +24,12 @@ export class ExporterMetrics {
     help: 'Whether the last database round trip succeeded (1) or failed (0).',
     registers: [this.registry],
   });
+  /** Set at each refresh when the aggregates come from a read replica; 0 when they come from the primary. */
+  readonly replicaLag = new Gauge({
+    name: 'kewhats_replica_lag_seconds',
+    help: 'How far the read replica the aggregates and exports come from is behind the primary (0 when they come from the primary).',
+    registers: [this.registry],
+  });
 
   /** Set by each verification of the maintained aggregates (src/aggregates/verify.ts). */
   readonly aggregateDrift = new Gauge({
@@ -41,6 +47,7 @@ export class ExporterMetrics {
   private cached?: { text: string; at: number };
 
   constructor() {
+    this.replicaLag.set(0);
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges *_total, which promtool rejects for non-counters; the
     // per-type nodejs_active_* gauges carry the same information.

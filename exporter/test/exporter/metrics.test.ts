@@ -46,6 +46,7 @@ const DOCUMENTED_METRICS: Array<[string, string]> = [
   ['kewhats_exporter_last_refresh_success_timestamp_seconds', 'gauge'],
   ['kewhats_exporter_refresh_failures_total', 'counter'],
   ['kewhats_exporter_database_up', 'gauge'],
+  ['kewhats_replica_lag_seconds', 'gauge'],
 ];
 
 describe('/metrics', () => {
@@ -118,6 +119,7 @@ describe('/metrics', () => {
     assert.equal(values.get('kewhats_contacts_with_email'), 1);
     assert.equal(values.get('kewhats_webhooks{state="inactive"}'), 1);
     assert.equal(values.get('kewhats_exporter_database_up'), 1);
+    assert.equal(values.get('kewhats_replica_lag_seconds'), 0, 'no read replica: no lag');
     assert.equal(values.get('kewhats_exporter_refresh_failures_total'), 0);
     assert.ok((values.get('kewhats_exporter_last_refresh_success_timestamp_seconds') ?? 0) > Date.now() / 1000 - 60);
   });

@@ -26,6 +26,7 @@ describe('configuration', () => {
     assert.equal(config.reportTimeZone, 'Asia/Jakarta');
     assert.equal(config.currency, 'IDR');
     assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databaseReadUrl, undefined);
     assert.equal(config.grafanaUrl, undefined);
     assert.equal(config.metricsPublic, false);
   });
@@ -33,6 +34,8 @@ describe('configuration', () => {
   test('each malformed setting is named in the error', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
+      [{ DATABASE_URL: 'postgresql://db/x', DATABASE_READ_URL: 'replica:5432' }, /^DATABASE_READ_URL must be a postgres/],
+      [{ DATABASE_READ_URL: 'postgresql://replica/x' }, /^DATABASE_READ_URL needs DATABASE_URL/],
       [{ PORT: 'eighty' }, /^PORT must be a number/],
       [{ REFRESH_INTERVAL_SECONDS: '0' }, /^REFRESH_INTERVAL_SECONDS must be positive/],
       [{ REPORT_TIMEZONE: 'Mars/Olympus' }, /^REPORT_TIMEZONE must be an IANA time zone/],
@@ -73,6 +76,21 @@ describe('start-up failures end with one clear line and exit code 1', () => {
       new RegExp(`^kewhats-exporter: cannot use database postgresql://kewhats@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`),
     );
     assert.doesNotMatch(result.stderr, /s3cret/);
+  });
+
+  test('an unreachable read replica (DATABASE_READ_URL), named without its password', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    try {
+      const result = await runExporter({ DATABASE_URL: db.url, DATABASE_READ_URL: `postgresql://reader:s3cret@127.0.0.1:${port}/kewhats` });
+      assertOneClearLine(
+        result,
+        new RegExp(`^kewhats-exporter: cannot use database postgresql://reader@127\\.0\\.0\\.1:${port}/kewhats: .*ECONNREFUSED`),
+      );
+      assert.doesNotMatch(result.stderr, /s3cret/);
+    } finally {
+      await db.drop();
+    }
   });
 
   test('a database without the schema says to migrate', async () => {

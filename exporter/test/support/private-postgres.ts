@@ -25,6 +25,7 @@ export function needsPostgresServer(): string | false {
 export interface PrivatePostgres {
   /** postgresql:// URL of its `postgres` database. */
   url: string;
+  port: number;
   /** Fast shutdown (`pg_ctl stop -m fast`): every session gets "terminating connection due to administrator command". */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -33,12 +34,13 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
+type Exec = (program: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;
+
 /**
- * A PostgreSQL server of the test's own (initdb in a temporary folder, loopback only), for faults
- * the shared server must never suffer: a restart, a server that is down. PostgreSQL refuses to
- * run as root, so as root its programs run as the `postgres` user.
+ * A temporary folder for a server's files, owned by the user its programs run as: PostgreSQL
+ * refuses to run as root, so as root they run as the `postgres` user.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+async function serverFolder(): Promise<{ dir: string; exec: Exec }> {
   const bin = postgresServerBinaries();
   if (!bin) throw new Error(needsPostgresServer() as string);
   const dir = mkdtempSync(join(tmpdir(), 'kewhats-pg-'));
@@ -47,19 +49,22 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const { stdout } = await run('id', ['-u', 'postgres']);
     chownSync(dir, Number(stdout.trim()), -1);
   }
-  const exec = (program: string, args: string[]) =>
+  const exec: Exec = (program, args) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args);
+  return { dir, exec };
+}
+
+/** Starts the server whose data folder is `dir`/data on `port`, loopback only, and returns its controls. */
+async function startServer(dir: string, port: number, exec: Exec): Promise<PrivatePostgres> {
   const data = join(dir, 'data');
-  const port = await freePort();
   // Durability settings off: the data is thrown away, and a restart still goes through a real
   // shutdown and start-up of the server.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
   const pgCtl = (...args: string[]) => exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', ...args]);
-
-  await exec('initdb', ['-A', 'trust', '-U', 'postgres', '-D', data, '--no-sync', '-E', 'UTF8', '--locale', 'C']);
   await pgCtl('start');
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
     stop: async () => void (await pgCtl('-m', 'fast', 'stop')),
     start: async () => void (await pgCtl('start')),
     restart: async () => void (await pgCtl('-m', 'fast', 'restart')),
@@ -68,4 +73,39 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A PostgreSQL server of the test's own (initdb in a temporary folder, loopback only), for faults
+ * the shared server must never suffer (a restart, a server that is down) and for a primary with
+ * streaming replicas (initdb's trust set-up already accepts replication connections on loopback).
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const { dir, exec } = await serverFolder();
+  await exec('initdb', ['-A', 'trust', '-U', 'postgres', '-D', join(dir, 'data'), '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+  return startServer(dir, await freePort(), exec);
+}
+
+/**
+ * A hot standby streaming from `primary` (a private server): `pg_basebackup -R -X stream` into a
+ * folder of its own, started on another port. It answers reads as soon as this returns; it
+ * follows the primary's writes after a replication delay (see `replayedUpTo`).
+ */
+export async function startStreamingReplica(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const { dir, exec } = await serverFolder();
+  await exec('pg_basebackup', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    join(dir, 'data'),
+    '-R',
+    '-X',
+    'stream',
+    '--no-sync',
+  ]);
+  return startServer(dir, await freePort(), exec);
 }

@@ -29,6 +29,8 @@ export interface TestExporter {
 /** A real exporter on a loopback port over the given database, configured like production. */
 export async function startTestExporter(options: {
   pool: pg.Pool;
+  /** the aggregate reads and exports (a read replica); default: `pool` */
+  readPool?: pg.Pool;
   env?: Record<string, string>;
   config?: Partial<Config>;
   now?: () => Date;
@@ -55,6 +57,7 @@ export async function startTestExporter(options: {
   const exporter = await startExporter({
     config,
     pool: options.pool,
+    readPool: options.readPool,
     logger: pino({ level: 'silent' }),
     now: options.now,
     authClock: options.authClock,

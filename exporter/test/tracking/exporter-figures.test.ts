@@ -92,7 +92,7 @@ describe('the exporter reports what the tracking kit recorded', () => {
     recorder.recordOutgoing(keys[0]!);
     await recorder.close();
     await recordChatbotActivity(db.pool, { chatbotId: chatbots[0]!, contactPhone: '+6281100000003', at: minutesBefore(0) });
-    await exporter.exporter.snapshots.refresh();
+    await exporter.exporter.snapshots.refreshAfterWrites();
 
     const dashboard = await getJson(`${exporter.url}/api/monitoring/dashboard`, { headers: exporter.authHeaders('machine') });
     assert.deepEqual(dashboard.body.apiTraffic, { incoming: 18, outgoing: 7 });

@@ -14,6 +14,7 @@ import { currentSnapshot, sendSection } from './snapshot-response.js';
 import { timeRangeRoute } from './time-range-route.js';
 
 export interface MonitoringRoutesOptions {
+  /** The read pool: custom time ranges and CSV exports (the API writes nothing). */
   pool: pg.Pool;
   sections: readonly Section[];
   snapshots: SnapshotService;
