@@ -79,7 +79,7 @@ function holdsScale(rows: Record<string, number> | undefined, scale: number): bo
 
 const isEmpty = (rows: Record<string, number>) => Object.values(rows).every((count) => count === 0);
 
-async function generate(url: string, scale: number, log: Log): Promise<number> {
+export async function generate(url: string, scale: number, log: Log): Promise<number> {
   const pool = createPool(url, { max: 1, statementTimeoutMs: 0, applicationName: 'kewhats-bench-generate' });
   try {
     log(`generating synthetic data at scale ${scale} (a one-off: pass --keep to reuse it next time)`);
@@ -206,3 +206,34 @@ async function prepareEmbeddedDatabase(scale: number, log: Log): Promise<BenchDa
     throw error;
   }
 }
+
+export interface ScratchDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of the bench's own on the bench's server (`kewhats_bench_<purpose>`), migrated and,
+ * with `scale`, filled with synthetic data: for parts that change data (writes, the exactness
+ * workload) and so must never touch the scale databases. Recreated if a run left it behind.
+ */
+export async function createScratchDatabase(purpose: string, scale: number | undefined, log: Log): Promise<ScratchDatabase> {
+  const name = `kewhats_bench_${purpose}`;
+  const url = new URL(DEFAULT_SERVER_URL);
+  url.pathname = `/${name}`;
+  const drop = () => withClient(DEFAULT_SERVER_URL, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
+  await drop();
+  await withClient(DEFAULT_SERVER_URL, (client) => client.query(`CREATE DATABASE "${name}"`));
+  try {
+    await applyMigrations(url.toString());
+    if (scale !== undefined) await generate(url.toString(), scale, log);
+  } catch (error) {
+    await drop().catch(() => {});
+    throw error;
+  }
+  return { url: url.toString(), name, drop };
+}
+
+/** Whether the bench's server answers (the scratch parts need one: PGlite is a single session). */
+export const benchServerReachable = () => serverReachable(DEFAULT_SERVER_URL);
