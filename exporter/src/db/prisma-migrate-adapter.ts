@@ -36,9 +36,38 @@ class NameAsTextClient extends pg.Client {
   }
 }
 
+type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/**
+ * @prisma/adapter-pg 6.19's executeScript (its own TODO calls it a crude implementation) splits a
+ * migration on every ';' and sends the pieces one by one through the pool: a PL/pgSQL body (a
+ * trigger function) is cut apart, and the pieces run as separate transactions, possibly on
+ * different connections. Prisma's native engine sends the script as one simple-query message,
+ * which PostgreSQL runs as one implicit transaction: this restores that, so a migration applies
+ * wholly or not at all.
+ */
+function runScriptsWhole(adapter: Adapter): Adapter {
+  const pool = adapter.underlyingDriver() as pg.Pool;
+  const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      onError(error);
+    }
+  };
+  return adapter;
+}
+
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect(): Promise<Adapter> {
+    return runScriptsWhole(await super.connect());
+  }
+}
+
 export function createMigrationAdapter(connectionString: string): PrismaPg {
   // A pool config, not a Pool: the CLI loads this file through its own module loader, so a Pool
   // instance may fail the adapter's `instanceof pg.Pool` check. allowExitOnIdle lets the CLI exit
   // as soon as it is done instead of waiting out the idle timeout.
-  return new PrismaPg({ connectionString, Client: NameAsTextClient, max: 2, allowExitOnIdle: true });
+  return new WholeScriptPrismaPg({ connectionString, Client: NameAsTextClient, max: 2, allowExitOnIdle: true });
 }

@@ -1,0 +1,83 @@
+/**
+ * The figures the database keeps up to date itself (docs/aggregates.md). The triggers of the
+ * incremental-aggregates migration append, per write statement, one delta per (figure, group) to
+ * "AggregateDelta" ("RevenueDelta" for revenue); the fold moves them into "AggregateCount"
+ * ("RevenueBucket"). The group expressions here are the migration's, verbatim: verification
+ * recounts each figure with them, and a drift would show any disagreement.
+ */
+
+/** A contact "with email": the contacts section's rule (not null, not blank once trimmed). */
+const CONTACT_EMAIL_GROUP = `CASE WHEN btrim("email", E' \\t\\n\\r\\f\\v') <> '' THEN 'with_email' ELSE 'without_email' END`;
+
+/** Revenue buckets: 15 minutes of UTC, fine enough for every real time-zone offset (e.g. +05:45). */
+export const REVENUE_BUCKET_MINUTES = 15;
+export const REVENUE_BUCKET_SQL = (timestamp: string) => `date_bin('15 minutes', ${timestamp}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
+export interface MaintainedFigure {
+  /** The bounded `figure` label value of the drift metric. */
+  name: string;
+  /** The platform table whose triggers keep it. */
+  table: string;
+  /** The full scan of the figure's groups: rows of ("group" text, "value" text), value ≠ 0. */
+  recountSql: string;
+  /** The same groups from the maintained counts plus the pending deltas, in one statement. */
+  maintainedSql: string;
+  /** Appends a correcting delta ($1 the group, $2 the amount to add) for a repair. */
+  correctionSql: string;
+}
+
+/** One figure's value per group: counts + pending deltas, one snapshot, groups at zero left out. */
+export function maintainedGroupsSql(figure: string): string {
+  return `SELECT "group", sum("value") AS "value" FROM (
+            SELECT "group", "value" FROM "AggregateCount" WHERE "figure" = '${figure}'
+            UNION ALL SELECT "group", "delta" FROM "AggregateDelta" WHERE "figure" = '${figure}') AS maintained
+          GROUP BY "group" HAVING sum("value") <> 0`;
+}
+
+function countFigure(name: string, table: string, groupSql: string): MaintainedFigure {
+  return {
+    name,
+    table,
+    recountSql: `SELECT ${groupSql} AS "group", count(*)::text AS "value" FROM "${table}" GROUP BY 1`,
+    maintainedSql: `SELECT "group", "value"::text AS "value" FROM (${maintainedGroupsSql(name)}) AS groups`,
+    correctionSql: `INSERT INTO "AggregateDelta" ("figure", "group", "delta") VALUES ('${name}', $1, $2::bigint)`,
+  };
+}
+
+const API_TRAFFIC_GROUPS = `CROSS JOIN LATERAL (VALUES ('requests_in', "requestsIn"), ('requests_out', "requestsOut")) AS traffic ("group", "value")`;
+
+// A revenue group is "<currency> <bucket start as YYYY-MM-DDTHH:MI:SSZ>" (the bucket: the last 20 characters).
+const revenueGroup = (currency: string, bucket: string) => `${currency} || ' ' || to_char(${bucket} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+export const MAINTAINED_FIGURES: readonly MaintainedFigure[] = [
+  countFigure('messages', 'Message', `"type"::text || '/' || "status"::text`),
+  countFigure('users', 'User', `"plan"::text || '/' || "role"::text`),
+  countFigure('devices', 'Device', `"status"::text`),
+  countFigure('integrations', 'Integration', `lower(btrim("type"))`),
+  countFigure('chatbots', 'Chatbot', `"status"::text`),
+  countFigure('broadcasts', 'Broadcast', `"status"::text`),
+  countFigure('contacts', 'Contact', CONTACT_EMAIL_GROUP),
+  countFigure('webhooks', 'Webhook', `CASE WHEN "isActive" THEN 'active' ELSE 'inactive' END`),
+  {
+    ...countFigure('api_traffic', 'ApiKeyUsage', ''),
+    recountSql: `SELECT traffic."group", sum(traffic."value")::text AS "value" FROM "ApiKeyUsage" ${API_TRAFFIC_GROUPS}
+                 GROUP BY 1 HAVING sum(traffic."value") <> 0`,
+  },
+  {
+    name: 'revenue',
+    table: 'Payment',
+    recountSql: `SELECT ${revenueGroup('"currency"', REVENUE_BUCKET_SQL('"paidAt"'))} AS "group", sum("amount")::text AS "value"
+                 FROM "Payment" WHERE "status" = 'paid' AND "paidAt" IS NOT NULL GROUP BY 1 HAVING sum("amount") <> 0`,
+    maintainedSql: `SELECT ${revenueGroup('"currency"', '"bucketStart"')} AS "group", sum("amount")::text AS "value" FROM (
+                      SELECT "currency", "bucketStart", "amount" FROM "RevenueBucket"
+                      UNION ALL SELECT "currency", "bucketStart", "amount" FROM "RevenueDelta") AS maintained
+                    GROUP BY 1 HAVING sum("amount") <> 0`,
+    correctionSql: `INSERT INTO "RevenueDelta" ("currency", "bucketStart", "amount") VALUES (left($1, -21), right($1, 20)::timestamptz, $2::numeric)`,
+  },
+];
+
+export function findMaintainedFigure(name: string): MaintainedFigure {
+  const figure = MAINTAINED_FIGURES.find((candidate) => candidate.name === name);
+  if (!figure) throw new Error(`no maintained figure named ${name}`);
+  return figure;
+}
