@@ -120,7 +120,9 @@ export function targetScale(scales: readonly number[]): number {
 
 /** The parts that run at `scale`, in the order of BENCH_PARTS. */
 export function partsAtScale(args: Pick<BenchArgs, 'scales' | 'only'>, scale: number): BenchPart[] {
-  return BENCH_PARTS.filter((part) => args.only.has(part) && SCALE_PARTS.has(part) && (!TARGET_SCALE_PARTS.has(part) || scale === targetScale(args.scales)));
+  return BENCH_PARTS.filter(
+    (part) => args.only.has(part) && SCALE_PARTS.has(part) && (!TARGET_SCALE_PARTS.has(part) || scale === targetScale(args.scales)),
+  );
 }
 
 /** What a run with these flags would do, in a few lines (for --help). */

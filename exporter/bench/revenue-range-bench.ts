@@ -90,7 +90,14 @@ export async function benchRevenueRanges(pool: pg.Pool, context: AggregateContex
       floor = await floorSide(range);
       exporter = await exporterSide(range);
     }
-    measured.push({ from: range.from.toISOString(), to: range.to.toISOString(), exporterMs: exporter.ms, floorMs: floor.ms, exporterAmount: exporter.amount, floorAmount: floor.amount });
+    measured.push({
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      exporterMs: exporter.ms,
+      floorMs: floor.ms,
+      exporterAmount: exporter.amount,
+      floorAmount: floor.amount,
+    });
   }
   const exporterMs = measured.map((range) => range.exporterMs);
   return {

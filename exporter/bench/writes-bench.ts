@@ -96,7 +96,11 @@ function writeCases(deviceIds: string[]): WriteCase[] {
 }
 
 /** Runs `statement` on every client until `seconds` have passed; statements per second and each statement's time. */
-async function measure(clients: pg.Client[], seconds: number, statement: (client: pg.Client) => Promise<unknown>): Promise<{ perSecond: number; ms: number[] }> {
+async function measure(
+  clients: pg.Client[],
+  seconds: number,
+  statement: (client: pg.Client) => Promise<unknown>,
+): Promise<{ perSecond: number; ms: number[] }> {
   const durations: number[] = [];
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -114,7 +118,9 @@ async function measure(clients: pg.Client[], seconds: number, statement: (client
 
 /** User (not internal, i.e. not foreign-key) triggers of "Message": what DISABLE TRIGGER USER switches off. */
 export async function messageTriggers(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = '"Message"'::regclass AND NOT tgisinternal ORDER BY 1`);
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = '"Message"'::regclass AND NOT tgisinternal ORDER BY 1`,
+  );
   return rows.map((row) => row.name);
 }
 
@@ -135,7 +141,10 @@ export function formatOverhead(overhead: number): string {
 export async function benchWrites(options: WritesOptions): Promise<WritesResult> {
   const admin = new pg.Client({ connectionString: options.databaseUrl, application_name: 'kewhats-bench-writes' });
   await admin.connect();
-  const clients = Array.from({ length: WRITE_CLIENTS }, () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'kewhats-bench-writes' }));
+  const clients = Array.from(
+    { length: WRITE_CLIENTS },
+    () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'kewhats-bench-writes' }),
+  );
   try {
     await Promise.all(clients.map((client) => client.connect()));
     const triggers = await messageTriggers(admin);
@@ -143,7 +152,9 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
     const deviceIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Device" ORDER BY "id" LIMIT 1000`)).rows.map((row) => row.id);
     // Outgoing messages in random order: each update and each delete takes the next one, so no two
     // statements touch the same row and a delete never misses.
-    const messageIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "type" = 'outgoing' ORDER BY random()`)).rows.map((row) => row.id);
+    const messageIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "type" = 'outgoing' ORDER BY random()`)).rows.map(
+      (row) => row.id,
+    );
     let taken = 0;
     const next = () => {
       if (taken >= messageIds.length) throw new Error(`the writes bench used up the ${messageIds.length} messages of its scratch database`);
