@@ -108,6 +108,16 @@ const SETTINGS = {
       .transform((minutes) => minutes * 60_000),
   ),
   liveStreamMax: setting('LIVE_STREAM_MAX', positiveInt(100_000).default(500)),
+  /** 0: never; fractions allowed (0.5 = every 30 minutes) */
+  aggregateVerifyIntervalMs: setting(
+    'AGGREGATE_VERIFY_INTERVAL_HOURS',
+    z.coerce
+      .number({ message: 'must be a number' })
+      .min(0, 'must be 0 (off) or positive')
+      .max(24 * 366)
+      .default(24)
+      .transform((hours) => Math.round(hours * 3_600_000)),
+  ),
 };
 
 /** The JWT settings: keys come inline or from a file, so they are read by `readKey` below. */

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type pg from 'pg';
+import { AggregateMaintenance } from './aggregates/maintenance.js';
 import type { Config } from './config.js';
 import { createApp, type AppDependencies, type ExporterApp } from './http/app.js';
 import { answerClientError } from './http/client-errors.js';
@@ -14,6 +15,7 @@ import { SnapshotService } from './snapshot/snapshot-service.js';
 
 export interface Exporter {
   url: string;
+  aggregateMaintenance: AggregateMaintenance;
   server: Server;
   snapshots: SnapshotService;
   exporterApp: ExporterApp;
@@ -50,6 +52,15 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     exporterMetrics,
     logger,
   });
+  // Folds and verifications write: they use the primary's pool, on timers off the request path.
+  const aggregateMaintenance = new AggregateMaintenance({
+    pool,
+    foldIntervalMs: config.refreshIntervalMs,
+    verifyIntervalMs: config.aggregateVerifyIntervalMs,
+    metrics: exporterMetrics,
+    logger,
+  });
+  aggregateMaintenance.start();
   const exporterApp = createApp({
     config,
     pool,
@@ -86,8 +97,9 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       server.closeAllConnections();
       upgrades?.closeAll(); // upgraded sockets are no longer the HTTP server's to close
       exporterApp.stop();
+      await aggregateMaintenance.stop();
       await closed;
     })());
 
-  return { url, server, snapshots, exporterApp, close };
+  return { url, server, snapshots, exporterApp, aggregateMaintenance, close };
 }

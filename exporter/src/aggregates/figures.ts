@@ -6,12 +6,14 @@
  * recounts each figure with them, and a drift would show any disagreement.
  */
 
+import { CONTACT_HAS_EMAIL_SQL } from '../sections/contacts.js';
+import { maintainedGroupsSql, REVENUE_BUCKET_SQL } from './maintained-sql.js';
+
 /** A contact "with email": the contacts section's rule (not null, not blank once trimmed). */
-const CONTACT_EMAIL_GROUP = `CASE WHEN btrim("email", E' \\t\\n\\r\\f\\v') <> '' THEN 'with_email' ELSE 'without_email' END`;
+const CONTACT_EMAIL_GROUP = `CASE WHEN ${CONTACT_HAS_EMAIL_SQL} THEN 'with_email' ELSE 'without_email' END`;
 
 /** Revenue buckets: 15 minutes of UTC, fine enough for every real time-zone offset (e.g. +05:45). */
-export const REVENUE_BUCKET_MINUTES = 15;
-export const REVENUE_BUCKET_SQL = (timestamp: string) => `date_bin('15 minutes', ${timestamp}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+export { REVENUE_BUCKET_SQL } from './maintained-sql.js';
 
 export interface MaintainedFigure {
   /** The bounded `figure` label value of the drift metric. */
@@ -24,14 +26,6 @@ export interface MaintainedFigure {
   maintainedSql: string;
   /** Appends a correcting delta ($1 the group, $2 the amount to add) for a repair. */
   correctionSql: string;
-}
-
-/** One figure's value per group: counts + pending deltas, one snapshot, groups at zero left out. */
-export function maintainedGroupsSql(figure: string): string {
-  return `SELECT "group", sum("value") AS "value" FROM (
-            SELECT "group", "value" FROM "AggregateCount" WHERE "figure" = '${figure}'
-            UNION ALL SELECT "group", "delta" FROM "AggregateDelta" WHERE "figure" = '${figure}') AS maintained
-          GROUP BY "group" HAVING sum("value") <> 0`;
 }
 
 function countFigure(name: string, table: string, groupSql: string): MaintainedFigure {

@@ -25,6 +25,19 @@ export class ExporterMetrics {
     registers: [this.registry],
   });
 
+  /** Set by each verification of the maintained aggregates (src/aggregates/verify.ts). */
+  readonly aggregateDrift = new Gauge({
+    name: 'kewhats_aggregate_drift',
+    help: 'Drift found by the last verification of a maintained figure: sum over its groups of |full recount - maintained value|.',
+    labelNames: ['figure'],
+    registers: [this.registry],
+  });
+  readonly lastAggregateVerification = new Gauge({
+    name: 'kewhats_aggregate_last_verification_timestamp_seconds',
+    help: 'Unix time of the last verification of the maintained aggregates by this exporter.',
+    registers: [this.registry],
+  });
+
   private cached?: { text: string; at: number };
 
   constructor() {

@@ -1,6 +1,7 @@
 import { BroadcastStatus } from '../generated/prisma/enums.js';
 import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 const STATUSES = Object.values(BroadcastStatus);
 const COLUMNS = ['total', ...STATUSES] as const;
@@ -14,9 +15,10 @@ const STATUS_LABELS: Record<BroadcastStatus, Label> = {
 
 export const broadcastCountsQuery: TableQuery<Record<(typeof COLUMNS)[number], number>> = {
   table: 'Broadcast',
-  sql: `SELECT count(*) AS total,
-               ${STATUSES.map((status) => `count(*) FILTER (WHERE "status" = '${status}') AS "${status}"`).join(',\n               ')}
-        FROM "Broadcast"`,
+  // The maintained counts by status (docs/aggregates.md), not a scan of "Broadcast".
+  sql: `SELECT coalesce(sum("value"), 0) AS total,
+               ${STATUSES.map((status) => `coalesce(sum("value") FILTER (WHERE "group" = '${status}'), 0) AS "${status}"`).join(',\n               ')}
+        FROM (${maintainedGroupsSql('broadcasts')}) AS groups`,
   parse: (rows) => numericRow(rows, COLUMNS),
 };
 

@@ -1,5 +1,6 @@
 import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 /** A session is active while open and touched within this window (inclusive at its edge). */
 export const CHATBOT_SESSION_ACTIVE_MINUTES = 30;
@@ -15,7 +16,9 @@ const ACTIVE_SESSIONS: Label = { id: 'Session Aktif', en: 'Active sessions' };
 
 export const chatbotCountsQuery: TableQuery<{ total: number; active: number }> = {
   table: 'Chatbot',
-  sql: `SELECT count(*) AS total, count(*) FILTER (WHERE "status" = 'active') AS active FROM "Chatbot"`,
+  // The maintained counts by status (docs/aggregates.md), not a scan of "Chatbot".
+  sql: `SELECT coalesce(sum("value"), 0) AS total, coalesce(sum("value") FILTER (WHERE "group" = 'active'), 0) AS active
+        FROM (${maintainedGroupsSql('chatbots')}) AS groups`,
   parse: (rows) => numericRow(rows, ['total', 'active'] as const),
 };
 

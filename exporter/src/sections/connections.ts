@@ -1,16 +1,18 @@
 import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 const COLUMNS = ['total', 'connected', 'disconnected', 'connecting'] as const;
 
 // "connecting" covers both devices mid-handshake and devices showing a QR code.
 export const deviceCountsQuery: TableQuery<Record<(typeof COLUMNS)[number], number>> = {
   table: 'Device',
-  sql: `SELECT count(*) AS total,
-               count(*) FILTER (WHERE "status" = 'connected') AS connected,
-               count(*) FILTER (WHERE "status" = 'disconnected') AS disconnected,
-               count(*) FILTER (WHERE "status" IN ('connecting', 'qr')) AS connecting
-        FROM "Device"`,
+  // The maintained counts by status (docs/aggregates.md), not a scan of "Device".
+  sql: `SELECT coalesce(sum("value"), 0) AS total,
+               coalesce(sum("value") FILTER (WHERE "group" = 'connected'), 0) AS connected,
+               coalesce(sum("value") FILTER (WHERE "group" = 'disconnected'), 0) AS disconnected,
+               coalesce(sum("value") FILTER (WHERE "group" IN ('connecting', 'qr')), 0) AS connecting
+        FROM (${maintainedGroupsSql('devices')}) AS groups`,
   parse: (rows) => numericRow(rows, COLUMNS),
 };
 

@@ -2,6 +2,7 @@ import { valueLabels, type Label } from './presentation.js';
 import { currentMonthRevenueQuery, revenueBetween } from './revenue.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
 import { totalUsers, userCountsQuery } from './users.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 const MESSAGE_KINDS = ['incoming', 'sent', 'failed'] as const;
 
@@ -9,18 +10,21 @@ const MESSAGE_KINDS = ['incoming', 'sent', 'failed'] as const;
 // failed: outgoing that failed. Outgoing "pending" is neither yet.
 export const messageCountsQuery: TableQuery<Record<(typeof MESSAGE_KINDS)[number], number>> = {
   table: 'Message',
-  sql: `SELECT count(*) FILTER (WHERE "type" = 'incoming') AS incoming,
-               count(*) FILTER (WHERE "type" = 'outgoing' AND "status" IN ('sent', 'delivered', 'read')) AS sent,
-               count(*) FILTER (WHERE "type" = 'outgoing' AND "status" = 'failed') AS failed
-        FROM "Message"`,
+  // The maintained counts by "type/status" (docs/aggregates.md), not a scan of "Message".
+  sql: `SELECT coalesce(sum("value") FILTER (WHERE split_part("group", '/', 1) = 'incoming'), 0) AS incoming,
+               coalesce(sum("value") FILTER (WHERE "group" IN ('outgoing/sent', 'outgoing/delivered', 'outgoing/read')), 0) AS sent,
+               coalesce(sum("value") FILTER (WHERE "group" = 'outgoing/failed'), 0) AS failed
+        FROM (${maintainedGroupsSql('messages')}) AS groups`,
   parse: (rows) => numericRow(rows, MESSAGE_KINDS),
 };
 
 // Counters recorded by the tracking kit, one row per key per day.
 export const apiTrafficQuery: TableQuery<{ incoming: number; outgoing: number }> = {
   table: 'ApiKeyUsage',
-  sql: `SELECT coalesce(sum("requestsIn"), 0)::bigint AS incoming, coalesce(sum("requestsOut"), 0)::bigint AS outgoing
-        FROM "ApiKeyUsage"`,
+  // The maintained sums (docs/aggregates.md), not a scan of "ApiKeyUsage".
+  sql: `SELECT coalesce(sum("value") FILTER (WHERE "group" = 'requests_in'), 0)::bigint AS incoming,
+               coalesce(sum("value") FILTER (WHERE "group" = 'requests_out'), 0)::bigint AS outgoing
+        FROM (${maintainedGroupsSql('api_traffic')}) AS groups`,
   parse: (rows) => numericRow(rows, ['incoming', 'outgoing'] as const),
 };
 

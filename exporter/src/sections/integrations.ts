@@ -1,5 +1,6 @@
 import type { ValueLabel } from './presentation.js';
 import { defineSection, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 /**
  * Integration types are free text. Types are compared trimmed and lower-cased, and only the
@@ -31,8 +32,9 @@ export interface IntegrationCounts {
 
 export const integrationCountsQuery: TableQuery<IntegrationCounts> = {
   table: 'Integration',
-  sql: `SELECT lower(btrim("type")) AS type, count(*) AS count
-        FROM "Integration" GROUP BY 1 ORDER BY count DESC, type`,
+  // The maintained counts by lower(btrim("type")) (docs/aggregates.md), not a scan of "Integration".
+  sql: `SELECT "group" AS type, "value" AS count
+        FROM (${maintainedGroupsSql('integrations')}) AS groups ORDER BY count DESC, type`,
   parse: (rows) => {
     const byType: Record<string, number> = {};
     let total = 0;

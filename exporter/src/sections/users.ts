@@ -1,6 +1,7 @@
 import { Plan, Role } from '../generated/prisma/enums.js';
 import { valueLabels, type Label } from './presentation.js';
 import { countsByValue, defineSection, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 export const PLANS = Object.values(Plan);
 export const ROLES = Object.values(Role);
@@ -26,7 +27,9 @@ export interface UserCounts {
 /** The User table, read once per refresh for both this section and the dashboard's total. */
 export const userCountsQuery: TableQuery<UserCounts> = {
   table: 'User',
-  sql: 'SELECT "plan", "role", count(*) AS count FROM "User" GROUP BY "plan", "role"',
+  // The maintained counts by "plan/role" (docs/aggregates.md), not a scan of "User".
+  sql: `SELECT split_part("group", '/', 1) AS "plan", split_part("group", '/', 2) AS "role", "value" AS count
+        FROM (${maintainedGroupsSql('users')}) AS groups`,
   parse: (rows) => ({
     cells: rows.map((row) => ({ plan: row.plan as Plan, role: row.role as Role, count: Number(row.count) })),
   }),

@@ -1,12 +1,14 @@
 import { valueLabels, type Label } from './presentation.js';
 import { defineSection, numericRow, type TableQuery } from './section.js';
+import { maintainedGroupsSql } from '../aggregates/maintained-sql.js';
 
 export const webhookCountsQuery: TableQuery<{ total: number; active: number; inactive: number }> = {
   table: 'Webhook',
-  sql: `SELECT count(*) AS total,
-               count(*) FILTER (WHERE "isActive") AS active,
-               count(*) FILTER (WHERE NOT "isActive") AS inactive
-        FROM "Webhook"`,
+  // The maintained counts (docs/aggregates.md), not a scan of "Webhook".
+  sql: `SELECT coalesce(sum("value"), 0) AS total,
+               coalesce(sum("value") FILTER (WHERE "group" = 'active'), 0) AS active,
+               coalesce(sum("value") FILTER (WHERE "group" = 'inactive'), 0) AS inactive
+        FROM (${maintainedGroupsSql('webhooks')}) AS groups`,
   parse: (rows) => numericRow(rows, ['total', 'active', 'inactive'] as const),
 };
 

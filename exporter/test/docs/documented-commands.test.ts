@@ -25,7 +25,7 @@ const DOCUMENTS = [
 /** Scripts whose documented commands are run with --help appended. */
 const WITH_HELP = new Set(['bench', 'db:generate', 'user:role', 'keys:generate', 'test:repeat']);
 /** Scripts run for real below. */
-const FOR_REAL = new Set(['start', 'db:migrate', 'db:seed', 'grafana:check']);
+const FOR_REAL = new Set(['start', 'db:migrate', 'db:seed', 'grafana:check', 'aggregates:verify']);
 /** Commands CI (.ci/run) runs itself on every clean clone, as written there. */
 const RUN_BY_CI: Record<string, string> = {
   'npm install': 'npm ci',
@@ -183,6 +183,14 @@ describe('documented commands', () => {
       const seed = await npm(['run', 'db:seed'], { DATABASE_URL: db.url });
       assert.equal(seed.code, 0, seed.stderr);
       assert.match(seed.stdout, /demo seed done/);
+    });
+
+    test('npm run aggregates:verify, and with -- --repair, on the seeded database', async () => {
+      for (const args of [[], ['--', '--repair']]) {
+        const verify = await npm(['run', 'aggregates:verify', ...args], { DATABASE_URL: db.url });
+        assert.equal(verify.code, 0, `${verify.stdout}\n${verify.stderr}`);
+        assert.match(verify.stdout, /^no drift; verified in \d+ ms$/m);
+      }
     });
 
     test('npm start with DATABASE_URL: the exporter listens', async () => {
