@@ -194,9 +194,6 @@ async function scaleParts(
   const pool = createPool(database.url, { max: poolMax, statementTimeoutMs: config.statementTimeoutMs, applicationName: 'kewhats-bench' });
   try {
     results.server = (await pool.query<{ version: string }>('SELECT version()')).rows[0]!.version;
-    // The steady state the exporter keeps: pending deltas folded (a load through the triggers leaves some).
-    const folded = await foldAggregateDeltas(pool);
-    if (folded > 0) log(`  folded ${folded.toLocaleString('en')} pending delta rows into the maintained counts`);
 
     if (parts.includes('refresh')) {
       await report.part(
