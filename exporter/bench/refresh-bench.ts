@@ -96,8 +96,12 @@ export async function benchRefresh(
   runs: number,
   config: { currency: string; reportTimeZone: string },
   jitOffPool?: pg.Pool,
-  /** The full-scan floor's statements, for a clock reading taken at the start of the run. */
-  fullScanStatements?: (context: AggregateContext) => FloorStatement[],
+  /**
+   * The full-scan floor: its statements (for a clock reading taken at the start of each run) and a
+   * pool like `pool` but without its statement timeout, which the scans of a large scale outlast
+   * on a busy machine.
+   */
+  fullScanFloor?: { statements: (context: AggregateContext) => FloorStatement[]; pool: pg.Pool },
 ): Promise<RefreshResult> {
   const queries = distinctQueries();
   const exporterMetrics = new ExporterMetrics();
@@ -106,8 +110,8 @@ export async function benchRefresh(
     { name: 'floor', run: () => floorRefresh(pool, queries, config), ms: [] },
   ];
   if (jitOffPool) sides.push({ name: 'jitOff', run: () => floorRefresh(jitOffPool, queries, config), ms: [] });
-  if (fullScanStatements)
-    sides.push({ name: 'fullScan', run: () => statementsInParallel(pool, fullScanStatements(aggregateContext(config))), ms: [] });
+  if (fullScanFloor)
+    sides.push({ name: 'fullScan', run: () => statementsInParallel(fullScanFloor.pool, fullScanFloor.statements(aggregateContext(config))), ms: [] });
   for (const side of sides) await side.run();
   for (let run = 0; run < runs; run += 1) {
     // Rotating order: whoever runs first or last in a round is a different side each time.
@@ -129,12 +133,12 @@ export async function benchRefresh(
   const exporterMedianMs = median(exporterMs);
   const floorMedianMs = median(floorMs);
   let fullScan: RefreshResult['fullScan'];
-  if (fullScanStatements) {
-    const statements = fullScanStatements(context);
+  if (fullScanFloor) {
+    const statements = fullScanFloor.statements(context);
     const alone: Array<{ label: string; ms: number }> = [];
     for (const statement of statements) {
       const started = performance.now();
-      await pool.query(statement.sql, statement.params);
+      await fullScanFloor.pool.query(statement.sql, statement.params);
       alone.push({ label: statement.label, ms: elapsedMs(started) });
     }
     const ms = sideMs('fullScan')!;

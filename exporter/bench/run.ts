@@ -201,11 +201,15 @@ async function scaleParts(
         `[refresh, scale ${scale}] cold refresh of all sections, median of ${args.runs} (pool of ${poolMax}, like the exporter), and the full-scan floor`,
       );
       const jitOffPool = new pg.Pool({ connectionString: database.url, max: config.dbPoolMax, options: '-c jit=off' });
+      const fullScanPool = createPool(database.url, { max: poolMax, statementTimeoutMs: 0, applicationName: 'kewhats-bench-full-scan' });
       let refresh: RefreshResult;
       try {
-        refresh = await benchRefresh(pool, args.runs, config, database.kind === 'embedded' ? undefined : jitOffPool, fullScanFloorStatements);
+        refresh = await benchRefresh(pool, args.runs, config, database.kind === 'embedded' ? undefined : jitOffPool, {
+          statements: fullScanFloorStatements,
+          pool: fullScanPool,
+        });
       } finally {
-        await jitOffPool.end();
+        await Promise.all([jitOffPool.end(), fullScanPool.end()]);
       }
       results.refresh = refresh;
       refreshes.set(database.scale, refresh);
