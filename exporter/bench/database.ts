@@ -2,6 +2,7 @@
 // server, filled once with synthetic data and reused while it still holds exactly that scale's
 // rows (the scale-5 load takes minutes); an embedded PGlite at a small scale as a last resort.
 import pg from 'pg';
+import { foldAggregateDeltas } from '../src/aggregates/fold.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
@@ -79,7 +80,7 @@ function holdsScale(rows: Record<string, number> | undefined, scale: number): bo
 
 const isEmpty = (rows: Record<string, number>) => Object.values(rows).every((count) => count === 0);
 
-async function generate(url: string, scale: number, log: Log): Promise<number> {
+export async function generate(url: string, scale: number, log: Log): Promise<number> {
   const pool = createPool(url, { max: 1, statementTimeoutMs: 0, applicationName: 'kewhats-bench-generate' });
   try {
     log(`generating synthetic data at scale ${scale} (a one-off: pass --keep to reuse it next time)`);
@@ -88,14 +89,22 @@ async function generate(url: string, scale: number, log: Log): Promise<number> {
       onProgress: ({ table, done, total, elapsedMs }) =>
         log(`  ${table}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} ${(elapsedMs / 1000).toFixed(1)} s`),
     });
-    // A vacuumed, analysed database, as production tables are most of the time: every run
-    // then sees the same plans (index-only scans) instead of racing autovacuum.
-    log('  VACUUM ANALYZE');
-    await pool.query('VACUUM ANALYZE');
+    await settle(pool, log);
     return summary.totalMs;
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * The state the exporter and autovacuum keep a production database in: the deltas the load left
+ * folded into the maintained counts, every table vacuumed and analysed. Every run then sees the
+ * same plans (index-only scans, the counts tables' real sizes) instead of racing autovacuum.
+ */
+async function settle(pool: pg.Pool, log: Log): Promise<void> {
+  const folded = await foldAggregateDeltas(pool);
+  log(`  folded ${folded.toLocaleString('en')} delta rows; VACUUM ANALYZE`);
+  await pool.query('VACUUM ANALYZE');
 }
 
 /** Scale 0.02 → "0.02"; numbers of rows are what identify a scale, this is only for messages. */
@@ -151,6 +160,13 @@ async function prepareServerDatabase(scale: number, log: Log): Promise<BenchData
     origin = 'reused (holds this scale already)';
     log(`database: ${name} reused (${describeRows(rows!)})`);
     await applyMigrations(databaseUrl); // a migration added since the load still applies
+    // Quick when nothing changed; after a new migration (the counts' backfill) it analyses the new tables.
+    const pool = createPool(databaseUrl, { max: 1, statementTimeoutMs: 0, applicationName: 'kewhats-bench-generate' });
+    try {
+      await settle(pool, log);
+    } finally {
+      await pool.end();
+    }
   } else {
     if (exists) log(`database: ${name} exists but does not hold exactly scale ${scale}: recreating it`);
     await withClient(DEFAULT_SERVER_URL, async (client) => {
@@ -206,3 +222,34 @@ async function prepareEmbeddedDatabase(scale: number, log: Log): Promise<BenchDa
     throw error;
   }
 }
+
+export interface ScratchDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of the bench's own on the bench's server (`kewhats_bench_<purpose>`), migrated and,
+ * with `scale`, filled with synthetic data: for parts that change data (writes, the exactness
+ * workload) and so must never touch the scale databases. Recreated if a run left it behind.
+ */
+export async function createScratchDatabase(purpose: string, scale: number | undefined, log: Log): Promise<ScratchDatabase> {
+  const name = `kewhats_bench_${purpose}`;
+  const url = new URL(DEFAULT_SERVER_URL);
+  url.pathname = `/${name}`;
+  const drop = () => withClient(DEFAULT_SERVER_URL, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
+  await drop();
+  await withClient(DEFAULT_SERVER_URL, (client) => client.query(`CREATE DATABASE "${name}"`));
+  try {
+    await applyMigrations(url.toString());
+    if (scale !== undefined) await generate(url.toString(), scale, log);
+  } catch (error) {
+    await drop().catch(() => {});
+    throw error;
+  }
+  return { url: url.toString(), name, drop };
+}
+
+/** Whether the bench's server answers (the scratch parts need one: PGlite is a single session). */
+export const benchServerReachable = () => serverReachable(DEFAULT_SERVER_URL);

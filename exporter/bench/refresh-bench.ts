@@ -8,6 +8,7 @@ import { ExporterMetrics } from '../src/metrics/exporter-metrics.js';
 import { SECTIONS } from '../src/sections/index.js';
 import type { AggregateContext, TableQuery } from '../src/sections/section.js';
 import { SnapshotService } from '../src/snapshot/snapshot-service.js';
+import type { FloorStatement } from './full-scan-floor.js';
 import { elapsedMs, median } from './stats.js';
 
 export interface RefreshResult {
@@ -25,6 +26,16 @@ export interface RefreshResult {
   floorJitOffMedianMs?: number;
   /** Each statement run alone once (warm cache): where a refresh spends its time. */
   statementMs: Array<{ table: string; ms: number }>;
+  /** The full-scan floor (full-scan-floor.ts): every figure recounted from the tables, in parallel the same way. */
+  fullScan?: {
+    statements: number;
+    ms: number[];
+    medianMs: number;
+    /** How many times the exporter's refresh is under the floor: floor median / exporter median. */
+    timesUnder: number;
+    /** Each full-scan statement alone once, slowest first. */
+    statementMs: Array<{ label: string; ms: number }>;
+  };
 }
 
 /** The distinct queries of all sections, deduplicated like SnapshotService does (shared objects). */
@@ -58,6 +69,12 @@ async function exporterRefresh(
   return ms;
 }
 
+async function statementsInParallel(pool: pg.Pool, statements: FloorStatement[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(statements.map((statement) => pool.query(statement.sql, statement.params)));
+  return elapsedMs(started);
+}
+
 async function floorRefresh(
   pool: pg.Pool,
   queries: Array<TableQuery<unknown>>,
@@ -79,14 +96,22 @@ export async function benchRefresh(
   runs: number,
   config: { currency: string; reportTimeZone: string },
   jitOffPool?: pg.Pool,
+  /**
+   * The full-scan floor: its statements (for a clock reading taken at the start of each run) and a
+   * pool like `pool` but without its statement timeout, which the scans of a large scale outlast
+   * on a busy machine.
+   */
+  fullScanFloor?: { statements: (context: AggregateContext) => FloorStatement[]; pool: pg.Pool },
 ): Promise<RefreshResult> {
   const queries = distinctQueries();
   const exporterMetrics = new ExporterMetrics();
-  const sides: Array<{ name: 'exporter' | 'floor' | 'jitOff'; run: () => Promise<number>; ms: number[] }> = [
+  const sides: Array<{ name: 'exporter' | 'floor' | 'jitOff' | 'fullScan'; run: () => Promise<number>; ms: number[] }> = [
     { name: 'exporter', run: () => exporterRefresh(pool, exporterMetrics, config), ms: [] },
     { name: 'floor', run: () => floorRefresh(pool, queries, config), ms: [] },
   ];
   if (jitOffPool) sides.push({ name: 'jitOff', run: () => floorRefresh(jitOffPool, queries, config), ms: [] });
+  if (fullScanFloor)
+    sides.push({ name: 'fullScan', run: () => statementsInParallel(fullScanFloor.pool, fullScanFloor.statements(aggregateContext(config))), ms: [] });
   for (const side of sides) await side.run();
   for (let run = 0; run < runs; run += 1) {
     // Rotating order: whoever runs first or last in a round is a different side each time.
@@ -96,7 +121,8 @@ export async function benchRefresh(
     }
   }
   const [exporterMs, floorMs] = [sides[0]!.ms, sides[1]!.ms];
-  const floorJitOffMedianMs = jitOffPool ? median(sides[2]!.ms) : undefined;
+  const sideMs = (name: string) => sides.find((side) => side.name === name)?.ms;
+  const floorJitOffMedianMs = jitOffPool ? median(sideMs('jitOff')!) : undefined;
   const statementMs: RefreshResult['statementMs'] = [];
   const context = aggregateContext(config);
   for (const query of queries) {
@@ -106,6 +132,24 @@ export async function benchRefresh(
   }
   const exporterMedianMs = median(exporterMs);
   const floorMedianMs = median(floorMs);
+  let fullScan: RefreshResult['fullScan'];
+  if (fullScanFloor) {
+    const statements = fullScanFloor.statements(context);
+    const alone: Array<{ label: string; ms: number }> = [];
+    for (const statement of statements) {
+      const started = performance.now();
+      await fullScanFloor.pool.query(statement.sql, statement.params);
+      alone.push({ label: statement.label, ms: elapsedMs(started) });
+    }
+    const ms = sideMs('fullScan')!;
+    fullScan = {
+      statements: statements.length,
+      ms,
+      medianMs: median(ms),
+      timesUnder: median(ms) / exporterMedianMs,
+      statementMs: alone.sort((a, b) => b.ms - a.ms),
+    };
+  }
   return {
     runs,
     exporterMs,
@@ -116,5 +160,6 @@ export async function benchRefresh(
     floorJitOffMedianMs,
     distinctStatements: queries.length,
     statementMs: statementMs.sort((a, b) => b.ms - a.ms),
+    fullScan,
   };
 }

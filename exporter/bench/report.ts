@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../src/db/migrate.js';
 export type Verdict = 'PASS' | 'FAIL' | 'info' | 'skipped';
 
 export interface ReportRow {
+  /** The data scale it was measured at ('' for parts on scratch databases of their own). */
+  scale?: string;
   measure: string;
   result: string;
   /** The floor or the peer it is compared with. */
@@ -22,9 +24,16 @@ export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)}
 export const verdict = (ok: boolean): Verdict => (ok ? 'PASS' : 'FAIL');
 
 export function formatTable(rows: readonly ReportRow[]): string {
-  const headers: ReportRow = { measure: 'measure', result: 'KeWhats exporter', reference: 'floor / peer', target: 'target', verdict: 'info' };
-  const columns = ['measure', 'result', 'reference', 'target', 'verdict'] as const;
-  const cell = (row: ReportRow, column: (typeof columns)[number]) => (row === headers && column === 'verdict' ? 'verdict' : row[column]);
+  const headers: ReportRow = {
+    scale: 'scale',
+    measure: 'measure',
+    result: 'KeWhats exporter',
+    reference: 'floor / peer',
+    target: 'target',
+    verdict: 'info',
+  };
+  const columns = ['scale', 'measure', 'result', 'reference', 'target', 'verdict'] as const;
+  const cell = (row: ReportRow, column: (typeof columns)[number]) => (row === headers && column === 'verdict' ? 'verdict' : (row[column] ?? ''));
   const widths = columns.map((column) => Math.max(...[headers, ...rows].map((row) => cell(row, column).length)));
   const line = (row: ReportRow) => columns.map((column, index) => cell(row, column).padEnd(widths[index]!)).join(' | ');
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n');
@@ -32,9 +41,10 @@ export function formatTable(rows: readonly ReportRow[]): string {
 
 /**
  * Writes bench-results.json (the latest run) and, for a run of every part,
- * bench-results-scale-<scale>.json, which a partial run (--only) must not overwrite.
+ * bench-results-scale-<scales>.json (e.g. scale-1-5-10), which a partial run (--only) must not overwrite.
  */
-export function writeResults(scale: number, results: object, complete: boolean): string[] {
+export function writeResults(scales: readonly number[], results: object, complete: boolean): string[] {
+  const scale = scales.join('-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const text = `${JSON.stringify(results, null, 2)}\n`;
   const files = [join(RESULTS_DIR, 'bench-results.json')];

@@ -1,0 +1,213 @@
+// Write overhead of the aggregate triggers on the platform's own writes: the same statements
+// from 8 concurrent clients with the triggers of "Message" enabled and disabled, in a scratch
+// database of the bench's own (disabling triggers makes the maintained counts wrong, so this never
+// happens in a database anyone reads). Rounds alternate the sides, so machine drift hits both.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { median } from './stats.js';
+
+/** Concurrent clients, as the targets set them. */
+export const WRITE_CLIENTS = 8;
+/** Measurements per side; the median is reported. */
+export const WRITE_ROUNDS = 5;
+/** Rows of the multi-row INSERT. */
+export const MULTI_ROW_INSERT_ROWS = 1_000;
+
+export interface WriteSide {
+  /** Statements per second of each round. */
+  statementsPerSecond: number[];
+  medianStatementsPerSecond: number;
+  /** Median time per statement (each client waits for its statement before the next). */
+  medianStatementMs: number;
+}
+
+export interface WriteCaseResult {
+  name: string;
+  /** Rows each statement writes. */
+  rowsPerStatement: number;
+  clients: number;
+  enabled: WriteSide;
+  disabled: WriteSide;
+  /** Throughput lost to the triggers: 1 - enabled / disabled (negative: noise in the triggers' favour). */
+  overhead: number;
+}
+
+export interface WritesResult {
+  triggers: string[];
+  seconds: number;
+  rounds: number;
+  synchronousCommit: string;
+  cases: WriteCaseResult[];
+}
+
+interface WriteCase {
+  name: string;
+  rowsPerStatement: number;
+  /** One statement on `client`; `next` hands out distinct row ids where the statement needs one. */
+  statement(client: pg.Client, next: () => string): Promise<unknown>;
+}
+
+const MESSAGE_COLUMNS = `"id", "deviceId", "type", "status", "remoteJid", "body", "createdAt"`;
+
+function writeCases(deviceIds: string[]): WriteCase[] {
+  const device = () => deviceIds[Math.floor(Math.random() * deviceIds.length)]!;
+  return [
+    {
+      name: 'single-row INSERT of a message',
+      rowsPerStatement: 1,
+      statement: (client) =>
+        client.query(
+          `INSERT INTO "Message" (${MESSAGE_COLUMNS}) VALUES ($1, $2, 'outgoing', 'pending', '6281234567890@s.whatsapp.net', 'bench message', now())`,
+          [randomUUID(), device()],
+        ),
+    },
+    {
+      name: `${MULTI_ROW_INSERT_ROWS.toLocaleString('en')}-row INSERT of messages`,
+      rowsPerStatement: MULTI_ROW_INSERT_ROWS,
+      // Mixed types and statuses, so the triggers' grouping has several groups to add up.
+      statement: (client) =>
+        client.query(
+          `INSERT INTO "Message" (${MESSAGE_COLUMNS})
+           SELECT gen_random_uuid()::text, $1,
+                  (CASE WHEN i % 2 = 0 THEN 'incoming' ELSE 'outgoing' END)::"MessageType",
+                  (CASE WHEN i % 2 = 0 THEN 'received' ELSE (ARRAY['pending', 'sent', 'delivered', 'read', 'failed'])[1 + i % 5] END)::"MessageStatus",
+                  '6281234567890@s.whatsapp.net', 'bench message ' || i, now()
+             FROM generate_series(1, $2::int) AS i`,
+          [device(), MULTI_ROW_INSERT_ROWS],
+        ),
+    },
+    {
+      name: 'status UPDATE of one message',
+      rowsPerStatement: 1,
+      // Always a new status, so every update moves the message between counted groups.
+      statement: (client, next) =>
+        client.query(
+          `UPDATE "Message" SET "status" = (CASE "status" WHEN 'sent' THEN 'delivered' WHEN 'delivered' THEN 'read' ELSE 'sent' END)::"MessageStatus"
+            WHERE "id" = $1`,
+          [next()],
+        ),
+    },
+    {
+      name: 'single-row DELETE of a message',
+      rowsPerStatement: 1,
+      statement: (client, next) => client.query(`DELETE FROM "Message" WHERE "id" = $1`, [next()]),
+    },
+  ];
+}
+
+/** Runs `statement` on every client until `seconds` have passed; statements per second and each statement's time. */
+async function measure(
+  clients: pg.Client[],
+  seconds: number,
+  statement: (client: pg.Client) => Promise<unknown>,
+): Promise<{ perSecond: number; ms: number[] }> {
+  const durations: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < until) {
+        const begun = performance.now();
+        await statement(client);
+        durations.push(performance.now() - begun);
+      }
+    }),
+  );
+  return { perSecond: durations.length / ((performance.now() - started) / 1000), ms: durations };
+}
+
+/** User (not internal, i.e. not foreign-key) triggers of "Message": what DISABLE TRIGGER USER switches off. */
+export async function messageTriggers(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = '"Message"'::regclass AND NOT tgisinternal ORDER BY 1`,
+  );
+  return rows.map((row) => row.name);
+}
+
+export interface WritesOptions {
+  /** A scratch database with synthetic data: its triggers are switched off and on, its rows written. */
+  databaseUrl: string;
+  seconds: number;
+  /** Called between measurements (untimed), e.g. to fold the delta log as the exporter would. */
+  between?: (client: pg.Client) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** "12.3 % lower" (throughput lost to the triggers) or "4.0 % higher" (noise in their favour). */
+export function formatOverhead(overhead: number): string {
+  return `${(Math.abs(overhead) * 100).toFixed(1)} % ${overhead >= 0 ? 'lower' : 'higher'}`;
+}
+
+export async function benchWrites(options: WritesOptions): Promise<WritesResult> {
+  const admin = new pg.Client({ connectionString: options.databaseUrl, application_name: 'kewhats-bench-writes' });
+  await admin.connect();
+  const clients = Array.from(
+    { length: WRITE_CLIENTS },
+    () => new pg.Client({ connectionString: options.databaseUrl, application_name: 'kewhats-bench-writes' }),
+  );
+  try {
+    await Promise.all(clients.map((client) => client.connect()));
+    const triggers = await messageTriggers(admin);
+    const synchronousCommit = (await admin.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
+    const deviceIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Device" ORDER BY "id" LIMIT 1000`)).rows.map((row) => row.id);
+    // Outgoing messages in random order: each update and each delete takes the next one, so no two
+    // statements touch the same row and a delete never misses.
+    const messageIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "type" = 'outgoing' ORDER BY random()`)).rows.map(
+      (row) => row.id,
+    );
+    let taken = 0;
+    const next = () => {
+      if (taken >= messageIds.length) throw new Error(`the writes bench used up the ${messageIds.length} messages of its scratch database`);
+      return messageIds[taken++]!;
+    };
+    const setTriggers = (enabled: boolean) => admin.query(`ALTER TABLE "Message" ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`);
+    const cases: WriteCaseResult[] = [];
+    try {
+      for (const writeCase of writeCases(deviceIds)) {
+        const sides = { enabled: { perSecond: [] as number[], ms: [] as number[] }, disabled: { perSecond: [] as number[], ms: [] as number[] } };
+        // A short untimed warm-up of each side: connections, plans, caches.
+        for (const enabled of [true, false]) {
+          await setTriggers(enabled);
+          await measure(clients, 0.5, (client) => writeCase.statement(client, next));
+        }
+        for (let round = 0; round < WRITE_ROUNDS; round += 1) {
+          const order = round % 2 === 0 ? [true, false] : [false, true];
+          for (const enabled of order) {
+            await setTriggers(enabled);
+            await options.between?.(admin);
+            const result = await measure(clients, options.seconds, (client) => writeCase.statement(client, next));
+            const side = enabled ? sides.enabled : sides.disabled;
+            side.perSecond.push(result.perSecond);
+            side.ms.push(...result.ms);
+          }
+        }
+        const summarise = (side: { perSecond: number[]; ms: number[] }): WriteSide => ({
+          statementsPerSecond: side.perSecond.map((value) => Math.round(value)),
+          medianStatementsPerSecond: median(side.perSecond),
+          medianStatementMs: median(side.ms),
+        });
+        const enabled = summarise(sides.enabled);
+        const disabled = summarise(sides.disabled);
+        const result: WriteCaseResult = {
+          name: writeCase.name,
+          rowsPerStatement: writeCase.rowsPerStatement,
+          clients: clients.length,
+          enabled,
+          disabled,
+          overhead: 1 - enabled.medianStatementsPerSecond / disabled.medianStatementsPerSecond,
+        };
+        cases.push(result);
+        options.log(
+          `  ${writeCase.name}: ${enabled.statementsPerSecond.join(' / ')} statements/s with the triggers, ${disabled.statementsPerSecond.join(' / ')} without (${formatOverhead(result.overhead)})`,
+        );
+      }
+    } finally {
+      // Never leave a database with its counts' triggers off, even a scratch one.
+      await setTriggers(true);
+    }
+    return { triggers, seconds: options.seconds, rounds: WRITE_ROUNDS, synchronousCommit, cases };
+  } finally {
+    await Promise.all(clients.map((client) => client.end().catch(() => {})));
+    await admin.end();
+  }
+}
