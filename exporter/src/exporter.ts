@@ -69,7 +69,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   });
   // Folds and verifications write: they use the primary's pool, on timers off the request path.
   const aggregateMaintenance = new AggregateMaintenance({
-    pool,
+    pool: primaryPool,
     foldIntervalMs: config.refreshIntervalMs,
     verifyIntervalMs: config.aggregateVerifyIntervalMs,
     metrics: exporterMetrics,
