@@ -114,7 +114,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       server.closeAllConnections();
       upgrades?.closeAll(); // upgraded sockets are no longer the HTTP server's to close
       exporterApp.stop();
-      await aggregateMaintenance.stop();
+      aggregateMaintenance.stop();
       await closed;
     })());
 

@@ -53,11 +53,14 @@ export class AggregateMaintenance {
     return this.verifying;
   }
 
-  /** Stops the timers and waits for a fold or verification in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the timers. A fold or verification in progress is not waited for: shutdown must not
+   * hang on a database that does not answer, and either one is a single transaction that the
+   * database rolls back if its connection goes.
+   */
+  stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
-    await Promise.all([this.folding, this.verifying]);
   }
 }
 

@@ -83,7 +83,8 @@ describe('fault: the database connection hangs (bytes stop, no error)', () => {
     try {
       const fresh = await section(exporter);
       await locker.query('BEGIN');
-      await locker.query('LOCK TABLE "Device" IN ACCESS EXCLUSIVE MODE');
+      // The sections read the counts the database maintains (docs/aggregates.md), not "Device".
+      await locker.query('LOCK TABLE "AggregateCount" IN ACCESS EXCLUSIVE MODE');
       const stale = await waitFor('a stale snapshot', async () => {
         const view = await section(exporter);
         return view.body.stale === true && view;

@@ -36,6 +36,8 @@ const DOCUMENTED_METRICS = new Set([
   'kewhats_exporter_last_refresh_success_timestamp_seconds',
   'kewhats_exporter_refresh_failures_total',
   'kewhats_exporter_database_up',
+  'kewhats_aggregate_drift',
+  'kewhats_aggregate_last_verification_timestamp_seconds',
 ]);
 
 /** The alerts the on-call relies on; every one must exist and be unit-tested. */
@@ -44,6 +46,7 @@ const EXPECTED_ALERTS = [
   'KeWhatsSnapshotStale',
   'KeWhatsRefreshFailing',
   'KeWhatsDatabaseDown',
+  'KeWhatsAggregateDrift',
   'KeWhatsOutgoingFailureRatioHigh',
   'KeWhatsConnectedDevicesDrop',
   'KeWhatsBroadcastsFailing',
@@ -59,6 +62,7 @@ const ALWAYS_FIRING: Record<string, string> = {
   KeWhatsSnapshotStale: 'kewhats_exporter_last_refresh_success_timestamp_seconds',
   KeWhatsRefreshFailing: 'kewhats_exporter_refresh_failures_total',
   KeWhatsDatabaseDown: 'kewhats_exporter_database_up',
+  KeWhatsAggregateDrift: 'kewhats_aggregate_drift',
   KeWhatsOutgoingFailureRatioHigh: 'kewhats:messages_failed:ratio15m or kewhats:messages_outgoing:delta15m',
   KeWhatsConnectedDevicesDrop: 'kewhats_devices{status="connected"}',
   KeWhatsBroadcastsFailing: 'kewhats_broadcasts{status="failed"}',
