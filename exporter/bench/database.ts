@@ -80,10 +80,10 @@ function holdsScale(rows: Record<string, number> | undefined, scale: number): bo
 
 const isEmpty = (rows: Record<string, number>) => Object.values(rows).every((count) => count === 0);
 
-export async function generate(url: string, scale: number, log: Log): Promise<number> {
+export async function generate(url: string, scale: number, log: Log, kept = true): Promise<number> {
   const pool = createPool(url, { max: 1, statementTimeoutMs: 0, applicationName: 'kewhats-bench-generate' });
   try {
-    log(`generating synthetic data at scale ${scale} (a one-off: pass --keep to reuse it next time)`);
+    log(`generating synthetic data at scale ${scale}${kept ? ' (a one-off: pass --keep to reuse it next time)' : ''}`);
     const summary = await generateSyntheticData(pool, {
       scale,
       onProgress: ({ table, done, total, elapsedMs }) =>
@@ -243,7 +243,7 @@ export async function createScratchDatabase(purpose: string, scale: number | und
   await withClient(DEFAULT_SERVER_URL, (client) => client.query(`CREATE DATABASE "${name}"`));
   try {
     await applyMigrations(url.toString());
-    if (scale !== undefined) await generate(url.toString(), scale, log);
+    if (scale !== undefined) await generate(url.toString(), scale, log, false);
   } catch (error) {
     await drop().catch(() => {});
     throw error;

@@ -30,6 +30,9 @@ export interface WriteCaseResult {
   disabled: WriteSide;
   /** Throughput lost to the triggers: 1 - enabled / disabled (negative: noise in the triggers' favour). */
   overhead: number;
+  /** Median time of the triggers inside one statement, and of the whole statement's execution (EXPLAIN ANALYZE, triggers enabled). */
+  triggerMs: number;
+  executionMs: number;
 }
 
 export interface WritesResult {
@@ -43,8 +46,9 @@ export interface WritesResult {
 interface WriteCase {
   name: string;
   rowsPerStatement: number;
-  /** One statement on `client`; `next` hands out distinct row ids where the statement needs one. */
-  statement(client: pg.Client, next: () => string): Promise<unknown>;
+  sql: string;
+  /** The statement's parameters; `next` hands out distinct row ids where the statement needs one. */
+  params(next: () => string): unknown[];
 }
 
 const MESSAGE_COLUMNS = `"id", "deviceId", "type", "status", "remoteJid", "body", "createdAt"`;
@@ -55,44 +59,76 @@ function writeCases(deviceIds: string[]): WriteCase[] {
     {
       name: 'single-row INSERT of a message',
       rowsPerStatement: 1,
-      statement: (client) =>
-        client.query(
-          `INSERT INTO "Message" (${MESSAGE_COLUMNS}) VALUES ($1, $2, 'outgoing', 'pending', '6281234567890@s.whatsapp.net', 'bench message', now())`,
-          [randomUUID(), device()],
-        ),
+      sql: `INSERT INTO "Message" (${MESSAGE_COLUMNS}) VALUES ($1, $2, 'outgoing', 'pending', '6281234567890@s.whatsapp.net', 'bench message', now())`,
+      params: () => [randomUUID(), device()],
     },
     {
       name: `${MULTI_ROW_INSERT_ROWS.toLocaleString('en')}-row INSERT of messages`,
       rowsPerStatement: MULTI_ROW_INSERT_ROWS,
       // Mixed types and statuses, so the triggers' grouping has several groups to add up.
-      statement: (client) =>
-        client.query(
-          `INSERT INTO "Message" (${MESSAGE_COLUMNS})
-           SELECT gen_random_uuid()::text, $1,
-                  (CASE WHEN i % 2 = 0 THEN 'incoming' ELSE 'outgoing' END)::"MessageType",
-                  (CASE WHEN i % 2 = 0 THEN 'received' ELSE (ARRAY['pending', 'sent', 'delivered', 'read', 'failed'])[1 + i % 5] END)::"MessageStatus",
-                  '6281234567890@s.whatsapp.net', 'bench message ' || i, now()
-             FROM generate_series(1, $2::int) AS i`,
-          [device(), MULTI_ROW_INSERT_ROWS],
-        ),
+      sql: `INSERT INTO "Message" (${MESSAGE_COLUMNS})
+            SELECT gen_random_uuid()::text, $1,
+                   (CASE WHEN i % 2 = 0 THEN 'incoming' ELSE 'outgoing' END)::"MessageType",
+                   (CASE WHEN i % 2 = 0 THEN 'received' ELSE (ARRAY['pending', 'sent', 'delivered', 'read', 'failed'])[1 + i % 5] END)::"MessageStatus",
+                   '6281234567890@s.whatsapp.net', 'bench message ' || i, now()
+              FROM generate_series(1, $2::int) AS i`,
+      params: () => [device(), MULTI_ROW_INSERT_ROWS],
     },
     {
       name: 'status UPDATE of one message',
       rowsPerStatement: 1,
       // Always a new status, so every update moves the message between counted groups.
-      statement: (client, next) =>
-        client.query(
-          `UPDATE "Message" SET "status" = (CASE "status" WHEN 'sent' THEN 'delivered' WHEN 'delivered' THEN 'read' ELSE 'sent' END)::"MessageStatus"
-            WHERE "id" = $1`,
-          [next()],
-        ),
+      sql: `UPDATE "Message" SET "status" = (CASE "status" WHEN 'sent' THEN 'delivered' WHEN 'delivered' THEN 'read' ELSE 'sent' END)::"MessageStatus"
+             WHERE "id" = $1`,
+      params: (next) => [next()],
     },
     {
       name: 'single-row DELETE of a message',
       rowsPerStatement: 1,
-      statement: (client, next) => client.query(`DELETE FROM "Message" WHERE "id" = $1`, [next()]),
+      sql: `DELETE FROM "Message" WHERE "id" = $1`,
+      params: (next) => [next()],
     },
   ];
+}
+
+/** Statements timed inside the server for the trigger share (each rolled back). */
+export const EXPLAINED_STATEMENTS = 15;
+
+interface ExplainedPlan {
+  'Execution Time': number;
+  Triggers?: Array<{ 'Trigger Name': string; Time: number }>;
+}
+
+/**
+ * The triggers' share of a statement's time inside the server, from EXPLAIN ANALYZE (which times
+ * each trigger): what the CPU pays per statement, unaffected by the commit's disk flush and by
+ * how busy the machine is between statements. Each statement is rolled back.
+ */
+async function triggerShare(
+  client: pg.Client,
+  writeCase: WriteCase,
+  next: () => string,
+  triggers: readonly string[],
+): Promise<{ triggerMs: number; executionMs: number }> {
+  const triggerMs: number[] = [];
+  const executionMs: number[] = [];
+  for (let index = 0; index < EXPLAINED_STATEMENTS; index += 1) {
+    await client.query('BEGIN');
+    try {
+      const { rows } = await client.query<{ 'QUERY PLAN': ExplainedPlan[] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${writeCase.sql}`,
+        writeCase.params(next),
+      );
+      const plan = rows[0]!['QUERY PLAN'][0]!;
+      executionMs.push(plan['Execution Time']);
+      triggerMs.push(
+        (plan.Triggers ?? []).filter((trigger) => triggers.includes(trigger['Trigger Name'])).reduce((sum, trigger) => sum + trigger.Time, 0),
+      );
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+  return { triggerMs: median(triggerMs), executionMs: median(executionMs) };
 }
 
 /** Runs `statement` on every client until `seconds` have passed; statements per second and each statement's time. */
@@ -168,14 +204,14 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
         // A short untimed warm-up of each side: connections, plans, caches.
         for (const enabled of [true, false]) {
           await setTriggers(enabled);
-          await measure(clients, 0.5, (client) => writeCase.statement(client, next));
+          await measure(clients, 0.5, (client) => client.query(writeCase.sql, writeCase.params(next)));
         }
         for (let round = 0; round < WRITE_ROUNDS; round += 1) {
           const order = round % 2 === 0 ? [true, false] : [false, true];
           for (const enabled of order) {
             await setTriggers(enabled);
             await options.between?.(admin);
-            const result = await measure(clients, options.seconds, (client) => writeCase.statement(client, next));
+            const result = await measure(clients, options.seconds, (client) => client.query(writeCase.sql, writeCase.params(next)));
             const side = enabled ? sides.enabled : sides.disabled;
             side.perSecond.push(result.perSecond);
             side.ms.push(...result.ms);
@@ -186,6 +222,8 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
           medianStatementsPerSecond: median(side.perSecond),
           medianStatementMs: median(side.ms),
         });
+        await setTriggers(true);
+        const share = await triggerShare(admin, writeCase, next, triggers);
         const enabled = summarise(sides.enabled);
         const disabled = summarise(sides.disabled);
         const result: WriteCaseResult = {
@@ -195,10 +233,11 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
           enabled,
           disabled,
           overhead: 1 - enabled.medianStatementsPerSecond / disabled.medianStatementsPerSecond,
+          ...share,
         };
         cases.push(result);
         options.log(
-          `  ${writeCase.name}: ${enabled.statementsPerSecond.join(' / ')} statements/s with the triggers, ${disabled.statementsPerSecond.join(' / ')} without (${formatOverhead(result.overhead)})`,
+          `  ${writeCase.name}: ${enabled.statementsPerSecond.join(' / ')} statements/s with the triggers, ${disabled.statementsPerSecond.join(' / ')} without (${formatOverhead(result.overhead)}); triggers ${result.triggerMs.toFixed(3)} ms of ${result.executionMs.toFixed(3)} ms inside the server`,
         );
       }
     } finally {
