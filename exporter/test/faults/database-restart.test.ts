@@ -9,7 +9,7 @@ import { applyMigrations } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { runExporterToExit, startExporterProcess, type ExporterProcess } from '../support/exporter-process.js';
 import { fixtures } from '../support/fixtures.js';
-import { needsPostgresServer, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import { getRequest, rawRequest } from '../support/raw-http.js';
 import { waitFor } from '../support/wait-for.js';
 import { addFatContacts } from './support/fat-contacts.js';
@@ -21,7 +21,6 @@ let server: PrivatePostgres;
 let pool: pg.Pool;
 
 before(async () => {
-  if (needsPostgresServer()) return;
   server = await startPrivatePostgres();
   await applyMigrations(server.url);
   pool = createPool(server.url, { max: 2, applicationName: 'kewhats-test' });
@@ -64,7 +63,7 @@ function startViewers(exporter: ExporterProcess): { statuses: Map<string, number
   };
 }
 
-describe('fault: the database restarts while exporters, viewers and an export run', { skip: needsPostgresServer() }, () => {
+describe('fault: the database restarts while exporters, viewers and an export run', () => {
   test('no crash, viewers keep their (stale) numbers, the export fails cleanly, fresh numbers after the restart', async (t) => {
     const env = { REFRESH_INTERVAL_SECONDS: String(INTERVAL_SECONDS), EXPORT_CONCURRENCY: '1' };
     const exporters = await Promise.all([
@@ -109,7 +108,7 @@ describe('fault: the database restarts while exporters, viewers and an export ru
   });
 });
 
-describe('fault: the database is unreachable', { skip: needsPostgresServer() }, () => {
+describe('fault: the database is unreachable', () => {
   test('at start-up: one clear line naming the database, exit code 1', async () => {
     await server.stop();
     try {

@@ -15,12 +15,9 @@ export function postgresServerBinaries(): string | undefined {
   return versions.map((version) => join(root, version, 'bin')).find((bin) => existsSync(join(bin, 'pg_ctl')));
 }
 
-/** Why a test that needs a PostgreSQL server of its own cannot run here, or false when it can. */
-export function needsPostgresServer(): string | false {
-  return postgresServerBinaries()
-    ? false
-    : 'needs PostgreSQL server programs (initdb, pg_ctl) to stop and restart a server of its own; Debian: apt-get install -y postgresql';
-}
+/** What to install when a test needs a PostgreSQL server of its own (`npm test` installs it itself). */
+const MISSING_SERVER_PROGRAMS =
+  'needs PostgreSQL server programs (initdb, pg_ctl) to stop and restart a server of its own; Debian: apt-get install -y postgresql';
 
 export interface PrivatePostgres {
   /** postgresql:// URL of its `postgres` database. */
@@ -42,7 +39,7 @@ type Exec = (program: string, args: string[]) => Promise<{ stdout: string; stder
  */
 async function serverFolder(): Promise<{ dir: string; exec: Exec }> {
   const bin = postgresServerBinaries();
-  if (!bin) throw new Error(needsPostgresServer() as string);
+  if (!bin) throw new Error(MISSING_SERVER_PROGRAMS);
   const dir = mkdtempSync(join(tmpdir(), 'kewhats-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
