@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { SECTIONS } from '../src/sections/index.js';
 import type { AggregateContext } from '../src/sections/section.js';
 import { elapsedMs, median, percentile } from './stats.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 /** Ranges measured (each once per side, after a warm-up). */
 export const REVENUE_RANGES = 21;
@@ -25,18 +26,6 @@ export interface RevenueRangeResult {
   floorMedianMs: number;
   /** Ranges where the two sides' amounts differ (must be 0). */
   mismatches: number;
-}
-
-/** mulberry32: a small seeded generator, so the ranges are the same from run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**

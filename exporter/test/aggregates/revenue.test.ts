@@ -11,21 +11,10 @@ import { assertAggregatesExact } from '../support/aggregate-exactness.js';
 import { fixtures } from '../support/fixtures.js';
 import { fullScanRevenueBetween, FULL_SCAN_SQL } from '../support/full-scan-sections.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { seededRandom as random } from '../support/seeded-random.js';
 
 const MINUTE = 60_000;
 const BASE = Date.UTC(2026, 9, 31, 18, 0); // 31 Oct 2026 18:00 UTC, a month edge in +05:45 and +07:00 nearby
-
-/** mulberry32, seeded: the ranges are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('revenue by 15-minute bucket', () => {
   let db: TestDatabase;

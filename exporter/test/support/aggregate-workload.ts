@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { foldAggregateDeltas } from '../../src/aggregates/fold.js';
 import { copyRows } from './copy-rows.js';
+import { seededRandom as random } from './seeded-random.js';
 
 export interface AggregateWorkloadOptions {
   databaseUrl: string;
@@ -33,18 +34,6 @@ export interface AggregateWorkloadResult {
   truncates: number;
   folds: number;
   durationMs: number;
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PLANS = ['free', 'pro', 'enterprise', 'unlimited'];

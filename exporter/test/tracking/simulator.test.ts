@@ -4,20 +4,9 @@ import { pino } from 'pino';
 import { startDemoSimulator, type SimulatorTick } from '../../src/demo/simulator.js';
 import { fixtures } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const logger = pino({ level: 'silent' });
-
-/** A small deterministic PRNG (mulberry32), so the ticks are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 let db: TestDatabase;
 
