@@ -5,25 +5,24 @@ import type pg from 'pg';
 // or neither. Two folds at once cannot move a delta twice: the second one's DELETE waits for the
 // first one's row locks and then skips the rows already gone. Counts are upserted in key order, so
 // two folds touching the same groups lock them in the same order (no deadlock).
-const FOLD_COUNTS_SQL = `
-  WITH moved AS (DELETE FROM "AggregateDelta" RETURNING "figure", "group", "delta"),
-       summed AS (SELECT "figure", "group", sum("delta") AS "delta" FROM moved GROUP BY 1, 2),
+/** The fold of one delta log into its counts table, both keyed by `keys`. */
+function foldSql(log: { table: string; delta: string }, counts: { table: string; value: string }, keys: readonly [string, string]): string {
+  const key = keys.map((column) => `"${column}"`).join(', ');
+  return `
+  WITH moved AS (DELETE FROM "${log.table}" RETURNING ${key}, "${log.delta}"),
+       summed AS (SELECT ${key}, sum("${log.delta}") AS "${log.delta}" FROM moved GROUP BY 1, 2),
        folded AS (
-         INSERT INTO "AggregateCount" ("figure", "group", "value")
-         SELECT "figure", "group", "delta" FROM summed ORDER BY 1, 2
-         ON CONFLICT ("figure", "group") DO UPDATE SET "value" = "AggregateCount"."value" + EXCLUDED."value"
+         INSERT INTO "${counts.table}" (${key}, "${counts.value}")
+         SELECT ${key}, "${log.delta}" FROM summed ORDER BY 1, 2
+         ON CONFLICT (${key}) DO UPDATE SET "${counts.value}" = "${counts.table}"."${counts.value}" + EXCLUDED."${counts.value}"
          RETURNING 1)
   SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM folded) AS folded`;
+}
 
-const FOLD_REVENUE_SQL = `
-  WITH moved AS (DELETE FROM "RevenueDelta" RETURNING "currency", "bucketStart", "amount"),
-       summed AS (SELECT "currency", "bucketStart", sum("amount") AS "amount" FROM moved GROUP BY 1, 2),
-       folded AS (
-         INSERT INTO "RevenueBucket" ("currency", "bucketStart", "amount")
-         SELECT "currency", "bucketStart", "amount" FROM summed ORDER BY 1, 2
-         ON CONFLICT ("currency", "bucketStart") DO UPDATE SET "amount" = "RevenueBucket"."amount" + EXCLUDED."amount"
-         RETURNING 1)
-  SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM folded) AS folded`;
+const FOLDS = [
+  foldSql({ table: 'AggregateDelta', delta: 'delta' }, { table: 'AggregateCount', value: 'value' }, ['figure', 'group']),
+  foldSql({ table: 'RevenueDelta', delta: 'amount' }, { table: 'RevenueBucket', value: 'amount' }, ['currency', 'bucketStart']),
+];
 
 /**
  * Moves every pending delta into the maintained counts, on the primary (the pool of DATABASE_URL).
@@ -33,7 +32,7 @@ const FOLD_REVENUE_SQL = `
  */
 export async function foldAggregateDeltas(pool: pg.Pool): Promise<number> {
   let moved = 0;
-  for (const sql of [FOLD_COUNTS_SQL, FOLD_REVENUE_SQL]) {
+  for (const sql of FOLDS) {
     const result = await pool.query<{ moved: number | string }>(sql);
     moved += Number(result.rows[0]?.moved ?? 0);
   }
