@@ -12,7 +12,7 @@ import { benchServerReachable, createScratchDatabase, DEFAULT_SERVER_URL, prepar
 import { benchExactness } from './exactness-bench.js';
 import { benchExport, type ExportResult } from './export-bench.js';
 import { fullScanFloorStatements } from './full-scan-floor.js';
-import { measureHttp, type HttpResult } from './http-bench.js';
+import { measureBareNodeHttp, measureHttp, type HttpResult } from './http-bench.js';
 import { neighbourCpuShare } from './machine.js';
 import { peerInstalled, PEER_BINARY, startPeerExporter } from './peer-sql-exporter.js';
 import { benchConsole, consoleRows } from './console-bench.js';
@@ -321,11 +321,22 @@ async function scaleParts(
             `http@${scale}`,
             `[http, scale ${scale}] HTTP latency and throughput, ${HTTP_CONNECTIONS} connections, 3 x ${args.durationSeconds} s each (autocannon, machine token)`,
           );
-          const metrics = await measureHttp(`${exporter.url}/metrics`, exporter.headers, HTTP_CONNECTIONS, args.durationSeconds);
-          const dashboard = await measureHttp(`${exporter.url}/api/monitoring/dashboard`, exporter.headers, HTTP_CONNECTIONS, args.durationSeconds);
-          results.http = { metrics, dashboard };
+          const load = { connections: HTTP_CONNECTIONS, durationSeconds: args.durationSeconds };
+          const metrics = await measureHttp(`${exporter.url}/metrics`, exporter.headers, load);
+          const dashboard = await measureHttp(`${exporter.url}/api/monitoring/dashboard`, exporter.headers, load);
+          const metricsBytes = Number((await fetch(`${exporter.url}/metrics`, { headers: exporter.headers })).headers.get('content-length'));
+          const bareNode = await measureBareNodeHttp(metricsBytes, load);
+          results.http = { metrics, dashboard, bareNode };
           record(httpRow('GET /metrics', metrics, 'cached snapshot', scale));
           record(httpRow('GET /api/monitoring/dashboard', dashboard, 'cached snapshot', scale));
+          record({
+            scale,
+            measure: `machine ceiling: bare node:http, ${(metricsBytes / 1024).toFixed(1)} KB body (${bareNode.connections} conn., median of ${bareNode.runs.length} x ${bareNode.durationSeconds} s)`,
+            result: `p50 ${ms(bareNode.p50Ms, 0)}, p99 ${ms(bareNode.p99Ms, 0)}, ${perSecond(bareNode.requestsPerSecond, 'req')}`,
+            reference: `/metrics reaches ${((metrics.requestsPerSecond / bareNode.requestsPerSecond) * 100).toFixed(0)} % of it`,
+            target: 'reference only',
+            verdict: 'info',
+          });
         }
       } finally {
         await exporter.stop();
@@ -400,7 +411,7 @@ async function peerRow(
   try {
     const peer = await startPeerExporter(database.url, intervalSeconds);
     try {
-      const result = await measureHttp(peer.url, {}, PEER_CONNECTIONS, durationSeconds);
+      const result = await measureHttp(peer.url, {}, { connections: PEER_CONNECTIONS, durationSeconds });
       results.peer = result;
       report.record({
         scale,
