@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { fixtures } from '../support/fixtures.js';
+import { documentedMetrics } from '../support/documented-metrics.js';
 
 /** Runs the real `promtool check metrics` on an exposition; returns what it reports. */
 function promtoolCheckMetrics(exposition: string): Promise<{ code: number | null; output: string }> {
@@ -29,25 +30,7 @@ function samples(exposition: string): Map<string, number> {
   return result;
 }
 
-const DOCUMENTED_METRICS: Array<[string, string]> = [
-  ['kewhats_messages', 'gauge'],
-  ['kewhats_users', 'gauge'],
-  ['kewhats_devices', 'gauge'],
-  ['kewhats_integrations', 'gauge'],
-  ['kewhats_chatbots', 'gauge'],
-  ['kewhats_chatbot_sessions_active', 'gauge'],
-  ['kewhats_broadcasts', 'gauge'],
-  ['kewhats_contacts', 'gauge'],
-  ['kewhats_contacts_with_email', 'gauge'],
-  ['kewhats_webhooks', 'gauge'],
-  ['kewhats_api_requests_total', 'counter'],
-  ['kewhats_revenue_current_month', 'gauge'],
-  ['kewhats_exporter_refresh_duration_seconds', 'histogram'],
-  ['kewhats_exporter_last_refresh_success_timestamp_seconds', 'gauge'],
-  ['kewhats_exporter_refresh_failures_total', 'counter'],
-  ['kewhats_exporter_database_up', 'gauge'],
-  ['kewhats_replica_lag_seconds', 'gauge'],
-];
+const DOCUMENTED_METRICS = [...documentedMetrics()];
 
 describe('/metrics', () => {
   let db: TestDatabase;
@@ -93,6 +76,13 @@ describe('/metrics', () => {
     }
     assert.match(exposition, /^# TYPE process_cpu_user_seconds_total counter$/m, 'default process metrics');
     assert.match(exposition, /^nodejs_heap_size_used_bytes /m);
+  });
+
+  test('every kewhats_ metric exposed is documented in the README', () => {
+    const exposed = [...exposition.matchAll(/^# TYPE (kewhats_\w+) (\w+)$/gm)].map((match) => [match[1], match[2]]);
+    assert.ok(exposed.length > 0);
+    const documented = new Map(DOCUMENTED_METRICS);
+    for (const [name, type] of exposed) assert.equal(documented.get(name!), type, `${name} (${type}) is missing from README.md's "## Metrics" table`);
   });
 
   test('values equal the JSON API, label sets are complete and bounded', async () => {

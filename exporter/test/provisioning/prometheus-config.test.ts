@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { documentedMetrics } from '../support/documented-metrics.js';
 import { describeRun, mapLimit, readRepoFile, readRepoYaml, repoPath, requireTool, run } from './support.js';
 
 const CONFIG = 'provisioning/prometheus/prometheus.yml';
@@ -19,26 +20,7 @@ const RUNBOOK = 'provisioning/prometheus/RUNBOOK.md';
 const TOKEN_FILE = '/etc/prometheus/secrets/monitoring_token';
 
 /** The documented metric names (README), plus Prometheus' own `up`. */
-const DOCUMENTED_METRICS = new Set([
-  'kewhats_messages',
-  'kewhats_users',
-  'kewhats_devices',
-  'kewhats_integrations',
-  'kewhats_chatbots',
-  'kewhats_chatbot_sessions_active',
-  'kewhats_broadcasts',
-  'kewhats_contacts',
-  'kewhats_contacts_with_email',
-  'kewhats_webhooks',
-  'kewhats_api_requests_total',
-  'kewhats_revenue_current_month',
-  'kewhats_exporter_refresh_duration_seconds',
-  'kewhats_exporter_last_refresh_success_timestamp_seconds',
-  'kewhats_exporter_refresh_failures_total',
-  'kewhats_exporter_database_up',
-  'kewhats_aggregate_drift',
-  'kewhats_aggregate_last_verification_timestamp_seconds',
-]);
+const DOCUMENTED_METRICS = new Set([...documentedMetrics().keys(), 'up']);
 
 /** The alerts the on-call relies on; every one must exist and be unit-tested. */
 const EXPECTED_ALERTS = [
@@ -47,6 +29,7 @@ const EXPECTED_ALERTS = [
   'KeWhatsRefreshFailing',
   'KeWhatsDatabaseDown',
   'KeWhatsAggregateDrift',
+  'KeWhatsReplicaLagging',
   'KeWhatsOutgoingFailureRatioHigh',
   'KeWhatsConnectedDevicesDrop',
   'KeWhatsBroadcastsFailing',
@@ -63,6 +46,7 @@ const ALWAYS_FIRING: Record<string, string> = {
   KeWhatsRefreshFailing: 'kewhats_exporter_refresh_failures_total',
   KeWhatsDatabaseDown: 'kewhats_exporter_database_up',
   KeWhatsAggregateDrift: 'kewhats_aggregate_drift',
+  KeWhatsReplicaLagging: 'kewhats_replica_lag_seconds',
   KeWhatsOutgoingFailureRatioHigh: 'kewhats:messages_failed:ratio15m or kewhats:messages_outgoing:delta15m',
   KeWhatsConnectedDevicesDrop: 'kewhats_devices{status="connected"}',
   KeWhatsBroadcastsFailing: 'kewhats_broadcasts{status="failed"}',
