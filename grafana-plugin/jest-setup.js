@@ -1,5 +1,11 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
+import { configure } from '@testing-library/react';
+
+// findBy*/waitFor wait for what the test means, whatever the machine's load: Testing Library's
+// default of 1 s is a speed assumption a busy CI machine breaks. The test's timeout still ends a
+// condition that never comes.
+configure({ asyncUtilTimeout: 30_000 });
 
 // React 19's react-dom/server (imported by @grafana/ui) creates a MessageChannel when it loads,
 // which jsdom lacks. Node's own MessageChannel would keep jest from exiting: use timers instead.

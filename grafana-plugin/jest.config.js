@@ -28,4 +28,7 @@ module.exports = {
     ]),
   ],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/test/'],
+  // A guard against a hung test, not a speed target: the combobox tests take ~1 s each on a quiet
+  // 2-core machine and went past jest's default 5 s with every core busy (CI machines often are).
+  testTimeout: 60_000,
 };
