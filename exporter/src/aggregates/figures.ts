@@ -7,7 +7,7 @@
  */
 
 import { CONTACT_HAS_EMAIL_SQL } from '../sections/contacts.js';
-import { maintainedGroupsSql, REVENUE_BUCKET_SQL } from './maintained-sql.js';
+import { maintainedGroupsSql, REVENUE_BUCKET_SQL, REVENUE_DAY_SQL } from './maintained-sql.js';
 
 /** A contact "with email": the contacts section's rule (not null, not blank once trimmed). */
 const CONTACT_EMAIL_GROUP = `CASE WHEN ${CONTACT_HAS_EMAIL_SQL} THEN 'with_email' ELSE 'without_email' END`;
@@ -76,3 +76,40 @@ export function findMaintainedFigure(name: string): MaintainedFigure {
   if (!figure) throw new Error(`no maintained figure named ${name}`);
   return figure;
 }
+
+/**
+ * A coarser copy of a maintained figure's counts, added to by the same fold statement (fold.ts),
+ * so it equals the per-key sums of the counts in every snapshot. It is verified against those
+ * counts, not against the platform's table: the counts are verified against the table already, and
+ * reading them is O(counts) instead of a full scan. A rollup has no delta log of its own (a delta
+ * goes into the counts and the rollup alike), so a repair adds its correction to the rollup row
+ * directly, under a lock that keeps folds and other repairs out (verify.ts).
+ */
+export interface MaintainedRollup {
+  /** The bounded `figure` label value of the drift metric. */
+  name: string;
+  /** The rollup table, locked while it is repaired. */
+  table: string;
+  /** Per drifted rollup row: its two keys ("first", "second") and the correction (counts − rollup) as numeric text. */
+  driftSql: string;
+  /** Adds the correction $3 to the rollup row ($1, $2). */
+  correctionSql: string;
+}
+
+/** Revenue per currency and UTC day ("RevenueDay"): the per-day sums of "RevenueBucket". */
+export const MAINTAINED_ROLLUPS: readonly MaintainedRollup[] = [
+  {
+    name: 'revenue_days',
+    table: 'RevenueDay',
+    driftSql: `WITH expected AS (
+                 SELECT "currency", ${REVENUE_DAY_SQL('"bucketStart"')} AS "dayStart", sum("amount") AS "amount"
+                 FROM "RevenueBucket" GROUP BY 1, 2)
+               SELECT "currency" AS "first", "dayStart" AS "second",
+                      (coalesce(expected."amount", 0) - coalesce(kept."amount", 0))::text AS "correction"
+               FROM expected FULL JOIN "RevenueDay" AS kept USING ("currency", "dayStart")
+               WHERE coalesce(expected."amount", 0) <> coalesce(kept."amount", 0)
+               ORDER BY 1, 2`,
+    correctionSql: `INSERT INTO "RevenueDay" ("currency", "dayStart", "amount") VALUES ($1, $2, $3::numeric)
+                    ON CONFLICT ("currency", "dayStart") DO UPDATE SET "amount" = "RevenueDay"."amount" + EXCLUDED."amount"`,
+  },
+];

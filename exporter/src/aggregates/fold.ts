@@ -1,27 +1,63 @@
 import type pg from 'pg';
+import { REVENUE_DAY_SQL } from './maintained-sql.js';
 
-// Each statement deletes the pending deltas and adds them to the counts atomically: a concurrent
-// reader (counts + deltas in one snapshot) sees the deltas on one side or the other, never both
-// or neither. Two folds at once cannot move a delta twice: the second one's DELETE waits for the
-// first one's row locks and then skips the rows already gone. Counts are upserted in key order, so
-// two folds touching the same groups lock them in the same order (no deadlock).
-/** The fold of one delta log into its counts table, both keyed by `keys`. */
-function foldSql(log: { table: string; delta: string }, counts: { table: string; value: string }, keys: readonly [string, string]): string {
-  const key = keys.map((column) => `"${column}"`).join(', ');
+/** A table of maintained values keyed by two columns, upserted by the fold. */
+interface CountsTable {
+  table: string;
+  keys: readonly [string, string];
+  value: string;
+}
+
+/** A coarser copy of the counts, added to by the same statement: e.g. revenue per UTC day. */
+interface Rollup extends CountsTable {
+  /** The rollup's second key from the counts' second key (the first key is the same). */
+  key: (countsKey: string) => string;
+}
+
+const quoted = (keys: readonly string[]) => keys.map((column) => `"${column}"`).join(', ');
+
+/** `INSERT … ON CONFLICT DO UPDATE` adding `source`'s rows (already summed per key) in key order. */
+function upsert(name: string, into: CountsTable, source: string, columns: string): string {
+  return `${name} AS (
+         INSERT INTO "${into.table}" (${quoted(into.keys)}, "${into.value}")
+         SELECT ${columns} FROM ${source} ORDER BY 1, 2
+         ON CONFLICT (${quoted(into.keys)}) DO UPDATE SET "${into.value}" = "${into.table}"."${into.value}" + EXCLUDED."${into.value}"
+         RETURNING 1)`;
+}
+
+// Each statement deletes the pending deltas and adds them to the counts (and to the rollup, when
+// the log has one) atomically: a concurrent reader, in one snapshot, sees each delta exactly once,
+// either still in the log or already in the counts AND the rollup (readers take a range from the
+// one or the other, never both). Two folds at once cannot move a delta twice: the second one's
+// DELETE waits for the first one's row locks and then skips the rows already gone. Every fold
+// locks in one order: the log's rows, then the counts' rows, then the rollup's rows, each table's
+// in key order, so two folds touching the same groups never deadlock.
+/** The fold of one delta log into its counts table (and its rollup), all keyed like the counts. */
+function foldSql(log: { table: string; delta: string }, counts: CountsTable, rollup?: Rollup): string {
+  const key = quoted(counts.keys);
+  const [first, second] = counts.keys;
+  const rolledUp = rollup
+    ? `,
+       rolled AS (SELECT "${first}", ${rollup.key(`"${second}"`)} AS "${rollup.keys[1]}", sum("${log.delta}") AS "${log.delta}"
+                  FROM summed GROUP BY 1, 2),
+       ${upsert('rolled_up', rollup, 'rolled', `"${first}", "${rollup.keys[1]}", "${log.delta}"`)}`
+    : '';
+  // The outer SELECT reads moved, folded, rolled_up in that order, which is the order they run in
+  // (a data-modifying WITH runs when first read): log rows, then counts, then rollup.
   return `
   WITH moved AS (DELETE FROM "${log.table}" RETURNING ${key}, "${log.delta}"),
        summed AS (SELECT ${key}, sum("${log.delta}") AS "${log.delta}" FROM moved GROUP BY 1, 2),
-       folded AS (
-         INSERT INTO "${counts.table}" (${key}, "${counts.value}")
-         SELECT ${key}, "${log.delta}" FROM summed ORDER BY 1, 2
-         ON CONFLICT (${key}) DO UPDATE SET "${counts.value}" = "${counts.table}"."${counts.value}" + EXCLUDED."${counts.value}"
-         RETURNING 1)
-  SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM folded) AS folded`;
+       ${upsert('folded', counts, 'summed', `${key}, "${log.delta}"`)}${rolledUp}
+  SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM folded) AS folded${rollup ? ', (SELECT count(*) FROM rolled_up) AS rolled_up' : ''}`;
 }
 
 const FOLDS = [
-  foldSql({ table: 'AggregateDelta', delta: 'delta' }, { table: 'AggregateCount', value: 'value' }, ['figure', 'group']),
-  foldSql({ table: 'RevenueDelta', delta: 'amount' }, { table: 'RevenueBucket', value: 'amount' }, ['currency', 'bucketStart']),
+  foldSql({ table: 'AggregateDelta', delta: 'delta' }, { table: 'AggregateCount', keys: ['figure', 'group'], value: 'value' }),
+  foldSql(
+    { table: 'RevenueDelta', delta: 'amount' },
+    { table: 'RevenueBucket', keys: ['currency', 'bucketStart'], value: 'amount' },
+    { table: 'RevenueDay', keys: ['currency', 'dayStart'], value: 'amount', key: REVENUE_DAY_SQL },
+  ),
 ];
 
 /**

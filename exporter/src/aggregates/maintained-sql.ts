@@ -15,3 +15,10 @@ export function maintainedGroupsSql(figure: string): string {
  * use the same expression.
  */
 export const REVENUE_BUCKET_SQL = (timestamp: string): string => `date_bin('15 minutes', ${timestamp}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
+/**
+ * The UTC day of a timestamptz (a revenue bucket's start), whatever the session's TimeZone: the
+ * timestamp is truncated as UTC wall-clock time and read back as UTC. The rollup migration and the
+ * fold use the same expression.
+ */
+export const REVENUE_DAY_SQL = (timestamp: string): string => `date_trunc('day', ${timestamp} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { MAINTAINED_FIGURES, type MaintainedFigure } from './figures.js';
+import { MAINTAINED_FIGURES, MAINTAINED_ROLLUPS, type MaintainedFigure, type MaintainedRollup } from './figures.js';
 
 /**
  * The advisory lock of a verification (an arbitrary constant: "kewhats aggregate verify"): two
@@ -34,6 +34,9 @@ export interface VerifyOptions {
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
+/** A lost connection surfaces as the failing query's error; removed again before the client goes back to the pool. */
+const ignoreClientError = () => {};
+
 /** Per drifted group: the exact correction (recounted − maintained) as numeric text. */
 function correctionsSql(figure: MaintainedFigure): string {
   return `WITH recounted AS (${figure.recountSql}), maintained AS (${figure.maintainedSql})
@@ -43,22 +46,47 @@ function correctionsSql(figure: MaintainedFigure): string {
 }
 
 /**
- * Recounts every maintained figure with a full scan and compares it with the maintained value,
- * both read in one REPEATABLE READ snapshot, so the comparison is exact while the platform writes.
- * With `repair`, each difference is appended as a correcting delta computed in that snapshot:
- * writes committed after it went through the triggers, so counts + deltas end exact. The recount
- * holds ACCESS SHARE on each table until commit, so a TRUNCATE (which resets a figure from its
- * current value) waits for the correction to be visible.
+ * Compares a rollup with the per-key sums of its counts in one statement, and with `repair` adds
+ * the corrections, in a READ COMMITTED transaction of its own after the figures' snapshot. The
+ * rollup is locked first (SHARE ROW EXCLUSIVE: against the folds' upserts and against another
+ * repair, not against readers), so the comparison and the corrections see the same rows and no
+ * two repairs add the same correction; the lock lasts one O(counts) read. A fold locks all its
+ * tables when its statement starts, so it either waits here or is waited for: no deadlock. Without
+ * repair nothing is locked: one statement reads one snapshot, where a fold is wholly in both tables
+ * or in neither. In the figures' REPEATABLE READ snapshot an update of a rollup row that a fold
+ * changed meanwhile would fail with a serialization error, hence a transaction of its own.
  */
-export async function verifyAggregates(pool: pg.Pool, options: VerifyOptions): Promise<VerificationReport> {
-  const started = performance.now();
+async function verifyRollup(pool: pg.Pool, rollup: MaintainedRollup, options: VerifyOptions): Promise<FigureVerification> {
   const client = await pool.connect();
-  let released = false;
-  const release = (error?: Error) => {
-    if (!released) client.release(error);
-    released = true;
-  };
-  client.on('error', () => {}); // a lost connection surfaces as the failing query's error
+  let failure: Error | undefined;
+  client.on('error', ignoreClientError);
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL statement_timeout = 0');
+    if (options.repair) await client.query(`LOCK TABLE "${rollup.table}" IN SHARE ROW EXCLUSIVE MODE`);
+    const { rows } = await client.query<{ first: unknown; second: unknown; correction: string }>(rollup.driftSql);
+    const drift = rows.reduce((sum, row) => sum + Math.abs(Number(row.correction)), 0);
+    if (rows.length > 0) {
+      options.logger?.warn({ figure: rollup.name, drift, driftedGroups: rows.length, repair: options.repair }, 'aggregate drift');
+      if (options.repair) for (const row of rows) await client.query(rollup.correctionSql, [row.first, row.second, row.correction]);
+    }
+    await client.query('COMMIT');
+    return { figure: rollup.name, drift, driftedGroups: rows.length };
+  } catch (error) {
+    failure = error as Error;
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', ignoreClientError);
+    client.release(failure);
+  }
+}
+
+/** The figures (not the rollups) in one REPEATABLE READ snapshot; null when another verification runs. */
+async function verifyFigures(pool: pg.Pool, options: VerifyOptions): Promise<{ figures: FigureVerification[]; repaired: boolean } | null> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  client.on('error', ignoreClientError);
   try {
     // Read-write on purpose: a repair appends in this very snapshot. The scans of big tables may
     // outlast the pool's statement timeout, so this transaction sets none.
@@ -67,7 +95,7 @@ export async function verifyAggregates(pool: pg.Pool, options: VerifyOptions): P
     const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [VERIFY_LOCK_KEY]);
     if (!locked.rows[0]?.locked) {
       await client.query('ROLLBACK');
-      return { skipped: true, repaired: false, figures: [], totalDrift: 0, finishedAt: new Date(), durationMs: performance.now() - started };
+      return null;
     }
     const figures: FigureVerification[] = [];
     let repaired = false;
@@ -83,15 +111,40 @@ export async function verifyAggregates(pool: pg.Pool, options: VerifyOptions): P
       }
     }
     await client.query('COMMIT');
-    const totalDrift = figures.reduce((sum, figure) => sum + figure.drift, 0);
-    const durationMs = performance.now() - started;
-    options.logger?.info({ totalDrift, repaired, durationMs: Math.round(durationMs) }, 'aggregates verified');
-    return { skipped: false, repaired, figures, totalDrift, finishedAt: new Date(), durationMs };
+    return { figures, repaired };
   } catch (error) {
+    failure = error as Error;
     await client.query('ROLLBACK').catch(() => {});
-    release(error as Error);
     throw error;
   } finally {
-    release();
+    client.off('error', ignoreClientError);
+    client.release(failure);
   }
+}
+
+/**
+ * Recounts every maintained figure with a full scan and compares it with the maintained value,
+ * both read in one REPEATABLE READ snapshot, so the comparison is exact while the platform writes.
+ * With `repair`, each difference is appended as a correcting delta computed in that snapshot:
+ * writes committed after it went through the triggers, so counts + deltas end exact. The recount
+ * holds ACCESS SHARE on each table until commit, so a TRUNCATE (which resets a figure from its
+ * current value) waits for the correction to be visible. Then each rollup is compared with (and
+ * repaired from) its counts (verifyRollup); a verification skipped on the lock checks none.
+ */
+export async function verifyAggregates(pool: pg.Pool, options: VerifyOptions): Promise<VerificationReport> {
+  const started = performance.now();
+  const verified = await verifyFigures(pool, options);
+  if (!verified)
+    return { skipped: true, repaired: false, figures: [], totalDrift: 0, finishedAt: new Date(), durationMs: performance.now() - started };
+  const { figures } = verified;
+  let { repaired } = verified;
+  for (const rollup of MAINTAINED_ROLLUPS) {
+    const rolledUp = await verifyRollup(pool, rollup, options);
+    figures.push(rolledUp);
+    repaired ||= options.repair && rolledUp.driftedGroups > 0;
+  }
+  const totalDrift = figures.reduce((sum, figure) => sum + figure.drift, 0);
+  const durationMs = performance.now() - started;
+  options.logger?.info({ totalDrift, repaired, durationMs: Math.round(durationMs) }, 'aggregates verified');
+  return { skipped: false, repaired, figures, totalDrift, finishedAt: new Date(), durationMs };
 }

@@ -2,14 +2,14 @@
 // one snapshot and compares it with the counts the triggers keep (docs/aggregates.md).
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { MAINTAINED_FIGURES } from '../aggregates/figures.js';
+import { MAINTAINED_FIGURES, MAINTAINED_ROLLUPS } from '../aggregates/figures.js';
 import { verifyAggregates } from '../aggregates/verify.js';
 import { createPool } from '../db/pool.js';
 import { runCli } from './run-cli.js';
 
 const USAGE = `usage: npm run aggregates:verify [-- --repair]
 
-Recounts every maintained figure (${MAINTAINED_FIGURES.map((figure) => figure.name).join(', ')})
+Recounts every maintained figure (${[...MAINTAINED_FIGURES, ...MAINTAINED_ROLLUPS].map((figure) => figure.name).join(', ')})
 with a full scan of DATABASE_URL and compares it with the counts kept by the database's triggers,
 both in one snapshot, so the result is exact while the platform writes.
   --repair   append the corrections, so the counts are exact again

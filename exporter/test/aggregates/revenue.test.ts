@@ -118,6 +118,11 @@ describe('revenue by 15-minute bucket', () => {
       ]);
       assert.doesNotMatch(revenuePlan, /"Node Type":"Seq Scan"/, revenuePlan);
       assert.match(revenuePlan, /Payment_status_currency_paidAt_idx/);
+      // The range spans a whole UTC day: days, the buckets of the partial days and the pending
+      // deltas are each read through an index range on (currency, day or bucket).
+      assert.match(revenuePlan, /"Index Name":"RevenueDay_pkey"/, revenuePlan);
+      assert.match(revenuePlan, /"Index Name":"RevenueBucket_pkey"/, revenuePlan);
+      assert.match(revenuePlan, /"Index Name":"RevenueDelta_currency_bucketStart_idx"/, revenuePlan);
       const now = new Date(BASE);
       const sessionsPlan = await plan(
         activeChatbotSessionsQuery.sql,

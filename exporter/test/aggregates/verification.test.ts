@@ -105,7 +105,8 @@ describe('verification and repair of the maintained counts', () => {
       assert.match(text, /^kewhats_aggregate_drift\{figure="users"\} 5$/m);
       assert.match(text, /^kewhats_aggregate_drift\{figure="revenue"\} 12\.5$/m);
       assert.match(text, /^kewhats_aggregate_drift\{figure="messages"\} 0$/m);
-      assert.equal(text.match(/^kewhats_aggregate_drift\{/gm)?.length, 10, 'one series per maintained figure');
+      assert.match(text, /^kewhats_aggregate_drift\{figure="revenue_days"\} 0$/m);
+      assert.equal(text.match(/^kewhats_aggregate_drift\{/gm)?.length, 11, 'one series per maintained figure and rollup');
       assert.equal((await verifyAggregates(db.pool, { repair: false })).totalDrift, 0, 'the scheduled verification repairs');
       await exporter.exporter.aggregateMaintenance.verify();
       assert.match(await metrics(exporter.url, exporter.authHeaders()), /^kewhats_aggregate_drift\{figure="users"\} 0$/m);
