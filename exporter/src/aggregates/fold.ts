@@ -60,6 +60,9 @@ const FOLDS = [
   ),
 ];
 
+/** Statements one fold sends (one per delta log): the bench counts them in its statement ceiling. */
+export const FOLD_STATEMENTS = FOLDS.length;
+
 /**
  * Moves every pending delta into the maintained counts, on the primary (the pool of DATABASE_URL).
  * Costs O(pending deltas), whatever the size of the platform's tables. Readers are exact with or
