@@ -37,6 +37,31 @@ export interface VerifyOptions {
 /** A lost connection surfaces as the failing query's error; removed again before the client goes back to the pool. */
 const ignoreClientError = () => {};
 
+/**
+ * Runs `work` in one transaction (`begin` opens it) on a client of its own, committed when `work`
+ * returns, rolled back when it throws. No statement timeout: the recounts of big tables may outlast
+ * the pool's.
+ */
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  client.on('error', ignoreClientError);
+  try {
+    await client.query(begin);
+    await client.query('SET LOCAL statement_timeout = 0');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    failure = error as Error;
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', ignoreClientError);
+    client.release(failure);
+  }
+}
+
 /** Per drifted group: the exact correction (recounted − maintained) as numeric text. */
 function correctionsSql(figure: MaintainedFigure): string {
   return `WITH recounted AS (${figure.recountSql}), maintained AS (${figure.maintainedSql})
@@ -57,12 +82,7 @@ function correctionsSql(figure: MaintainedFigure): string {
  * changed meanwhile would fail with a serialization error, hence a transaction of its own.
  */
 async function verifyRollup(pool: pg.Pool, rollup: MaintainedRollup, options: VerifyOptions): Promise<FigureVerification> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  client.on('error', ignoreClientError);
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL statement_timeout = 0');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     if (options.repair) await client.query(`LOCK TABLE "${rollup.table}" IN SHARE ROW EXCLUSIVE MODE`);
     const { rows } = await client.query<{ first: unknown; second: unknown; correction: string }>(rollup.driftSql);
     const drift = rows.reduce((sum, row) => sum + Math.abs(Number(row.correction)), 0);
@@ -70,33 +90,16 @@ async function verifyRollup(pool: pg.Pool, rollup: MaintainedRollup, options: Ve
       options.logger?.warn({ figure: rollup.name, drift, driftedGroups: rows.length, repair: options.repair }, 'aggregate drift');
       if (options.repair) for (const row of rows) await client.query(rollup.correctionSql, [row.first, row.second, row.correction]);
     }
-    await client.query('COMMIT');
     return { figure: rollup.name, drift, driftedGroups: rows.length };
-  } catch (error) {
-    failure = error as Error;
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.off('error', ignoreClientError);
-    client.release(failure);
-  }
+  });
 }
 
 /** The figures (not the rollups) in one REPEATABLE READ snapshot; null when another verification runs. */
 async function verifyFigures(pool: pg.Pool, options: VerifyOptions): Promise<{ figures: FigureVerification[]; repaired: boolean } | null> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  client.on('error', ignoreClientError);
-  try {
-    // Read-write on purpose: a repair appends in this very snapshot. The scans of big tables may
-    // outlast the pool's statement timeout, so this transaction sets none.
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    await client.query('SET LOCAL statement_timeout = 0');
+  // Read-write on purpose: a repair appends in this very snapshot.
+  return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ', async (client) => {
     const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [VERIFY_LOCK_KEY]);
-    if (!locked.rows[0]?.locked) {
-      await client.query('ROLLBACK');
-      return null;
-    }
+    if (!locked.rows[0]?.locked) return null;
     const figures: FigureVerification[] = [];
     let repaired = false;
     for (const figure of MAINTAINED_FIGURES) {
@@ -110,16 +113,8 @@ async function verifyFigures(pool: pg.Pool, options: VerifyOptions): Promise<{ f
         repaired = true;
       }
     }
-    await client.query('COMMIT');
     return { figures, repaired };
-  } catch (error) {
-    failure = error as Error;
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.off('error', ignoreClientError);
-    client.release(failure);
-  }
+  });
 }
 
 /**

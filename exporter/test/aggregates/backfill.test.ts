@@ -2,28 +2,19 @@
 // counts are computed in the transaction that installs the triggers, so every row is counted once.
 // Also: a migration applies wholly or not at all (one transaction), PL/pgSQL bodies included.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { assertAggregatesExact } from '../support/aggregate-exactness.js';
 import { fixtures } from '../support/fixtures.js';
-import { MIGRATION_NAMES, migrationsFolder, type MigrationsFolder } from '../support/migrations-subset.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { databaseBeforeMigration, MIGRATION_NAMES } from '../support/migrations-subset.js';
 
 const AGGREGATES = MIGRATION_NAMES.find((name) => name.endsWith('_incremental_aggregates'))!;
 
 describe('the incremental-aggregates migration on a database with data', () => {
-  let db: TestDatabase;
-  let folder: MigrationsFolder;
-  before(async () => {
-    db = await createTestDatabase({ migrate: false });
-    folder = migrationsFolder(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(AGGREGATES)));
-  });
-  after(async () => {
-    folder?.remove();
-    await db?.drop();
-  });
+  const target = databaseBeforeMigration(AGGREGATES);
 
   test('rows written before it are counted, once; writes after it go through the triggers', async () => {
+    const { db, folder } = target;
     assert.ok(AGGREGATES, 'the migration exists');
     await applyMigrations(db.url, { configPath: folder.configPath });
     const tables = await db.pool.query(`SELECT to_regclass('"AggregateCount"') AS counts`);
@@ -62,6 +53,7 @@ describe('the incremental-aggregates migration on a database with data', () => {
   });
 
   test('a migration applies wholly or not at all, PL/pgSQL bodies with their semicolons included', async () => {
+    const { db, folder } = target;
     folder.add(
       '29990101000000_fails_half_way',
       `CREATE TABLE "HalfWay" ("id" TEXT);

@@ -2,16 +2,15 @@
 // are backfilled from the buckets as UTC days (under a session TimeZone that is not UTC), the
 // pending deltas stay pending, and every range is exact before and after the next fold.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { foldAggregateDeltas } from '../../src/aggregates/fold.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { REVENUE_BETWEEN_SQL } from '../../src/sections/revenue.js';
 import { assertAggregatesExact } from '../support/aggregate-exactness.js';
 import { fixtures } from '../support/fixtures.js';
 import { fullScanRevenueBetween } from '../support/full-scan-sections.js';
-import { MIGRATION_NAMES, migrationsFolder, type MigrationsFolder } from '../support/migrations-subset.js';
+import { databaseBeforeMigration, MIGRATION_NAMES } from '../support/migrations-subset.js';
 import { seededRandom } from '../support/seeded-random.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ROLLUP = MIGRATION_NAMES.find((name) => name.endsWith('_revenue_day_rollup'))!;
@@ -26,18 +25,10 @@ const BUCKETS_ONLY_FOLD = `
   ON CONFLICT ("currency", "bucketStart") DO UPDATE SET "amount" = "RevenueBucket"."amount" + EXCLUDED."amount"`;
 
 describe('the revenue-day migration on a database with revenue', () => {
-  let db: TestDatabase;
-  let folder: MigrationsFolder;
-  before(async () => {
-    db = await createTestDatabase({ migrate: false });
-    folder = migrationsFolder(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(ROLLUP)));
-  });
-  after(async () => {
-    folder?.remove();
-    await db?.drop();
-  });
+  const target = databaseBeforeMigration(ROLLUP);
 
   test('days are backfilled from the folded buckets, pending deltas stay pending, ranges stay exact', async () => {
+    const { db, folder } = target;
     assert.ok(ROLLUP, 'the migration exists');
     await applyMigrations(db.url, { configPath: folder.configPath });
     assert.equal((await db.pool.query(`SELECT to_regclass('"RevenueDay"') AS days`)).rows[0].days, null, 'applied up to the one before');
@@ -112,18 +103,10 @@ describe('the revenue-day migration on a database with revenue', () => {
 });
 
 describe('the revenue-day migration while a fold runs', () => {
-  let db: TestDatabase;
-  let folder: MigrationsFolder;
-  before(async () => {
-    db = await createTestDatabase({ migrate: false });
-    folder = migrationsFolder(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(ROLLUP)));
-  });
-  after(async () => {
-    folder?.remove();
-    await db?.drop();
-  });
+  const target = databaseBeforeMigration(ROLLUP);
 
   test('the backfill waits for a fold in progress and includes what it folded', async () => {
+    const { db, folder } = target;
     await applyMigrations(db.url, { configPath: folder.configPath });
     const make = fixtures(db.pool);
     const user = await make.user();

@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { PROJECT_ROOT } from '../../src/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const MIGRATIONS = join(PROJECT_ROOT, 'prisma', 'migrations');
 
@@ -55,4 +57,38 @@ export default {
   };
   for (const name of names) folder.add(name);
   return folder;
+}
+
+export interface DatabaseBeforeMigration {
+  /** A fresh database with no migration applied. */
+  readonly db: TestDatabase;
+  /** The project's migrations older than the one named: apply them, write data, then add it. */
+  readonly folder: MigrationsFolder;
+}
+
+/**
+ * For a describe block testing a migration on a database with data: registers the hooks that
+ * create the database and the folder before its tests and remove both after them.
+ */
+export function databaseBeforeMigration(migration: string): DatabaseBeforeMigration {
+  let db: TestDatabase | undefined;
+  let folder: MigrationsFolder | undefined;
+  before(async () => {
+    db = await createTestDatabase({ migrate: false });
+    folder = migrationsFolder(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(migration)));
+  });
+  after(async () => {
+    folder?.remove();
+    await db?.drop();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('the database exists only while the tests of the block run');
+      return db;
+    },
+    get folder() {
+      if (!folder) throw new Error('the migrations folder exists only while the tests of the block run');
+      return folder;
+    },
+  };
 }
