@@ -61,12 +61,16 @@ async function exporterRefresh(
     exporterMetrics,
     logger: pino({ level: 'silent' }),
   });
-  const started = performance.now();
-  await service.refresh();
-  const ms = elapsedMs(started);
-  // refresh() never rejects; current() does when that refresh failed (no snapshot).
-  await service.current();
-  return ms;
+  try {
+    const started = performance.now();
+    await service.refresh();
+    const ms = elapsedMs(started);
+    // refresh() never rejects; current() does when that refresh failed (no snapshot).
+    await service.current();
+    return ms;
+  } finally {
+    service.close();
+  }
 }
 
 async function statementsInParallel(pool: pg.Pool, statements: FloorStatement[]): Promise<number> {
