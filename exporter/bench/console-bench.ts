@@ -28,11 +28,12 @@ export const STREAMS = 200;
 const FIRST_RENDER_RUNS = 5;
 const STREAM_REFRESH_SECONDS = 5;
 /**
- * The scrape load /metrics must keep its p99 under while the streams run: a fixed 500 requests/s
- * over 10 connections. Prometheus scrapes a target every 15 s or so per server, so this is far
- * above any real fleet, yet under the machine's saturation point. A closed loop (each connection
- * sending again as soon as it is answered) would measure queueing instead: its p99 is about
- * connections / throughput, set by the machine (docs/benchmark.md, "Reading the HTTP rows").
+ * The scrape load /metrics must keep its p99 under while the streams run: 500 requests each second
+ * over 10 connections (autocannon -R: each connection sends its 50 back to back, then waits for the
+ * next second, so up to 10 are in flight at once). Prometheus scrapes a target every 15 s or so per
+ * server, so this is far above any real fleet, yet under the machine's saturation point. A closed
+ * loop with 100 connections would measure queueing instead: its p99 is about connections /
+ * throughput, set by the machine (docs/benchmark.md, "Reading the HTTP rows").
  */
 const SCRAPE_LOAD = { connections: 10, overallRate: 500 };
 const SATURATING_CONNECTIONS = 100;

@@ -23,8 +23,9 @@ export interface HttpLoad {
   /**
    * Requests per second over all connections (autocannon -R). Unset: closed loop, every connection
    * sends its next request as soon as the last one answered, so the server is saturated and the
-   * latency is mostly queueing (connections / throughput). Set: a fixed arrival rate below
-   * saturation, where the latency is the service time plus whatever else delays it.
+   * latency is mostly queueing (connections / throughput). Set: that many requests each second
+   * (each connection sends its share back to back, then waits for the next second), below
+   * saturation, so the latency is the service time at that concurrency plus whatever delays it.
    */
   overallRate?: number;
 }
