@@ -16,12 +16,11 @@ import { assertServing, fetchOrHang } from './support/serving.js';
 const FAT_CONTACTS = 40_000;
 const CSV_BYTES = FAT_CONTACTS * 1_000;
 const EXPORT_PATH = '/api/monitoring/contacts/export?type=contact';
-const ON_SERVER = Boolean(process.env.TEST_DATABASE_URL);
-const SERVER_ONLY = 'needs a PostgreSQL server (TEST_DATABASE_URL): the embedded PGlite has no backends to terminate';
 
 let db: TestDatabase;
 before(async () => {
-  db = await createTestDatabase();
+  // Backends to terminate: a PostgreSQL server, a private one without TEST_DATABASE_URL.
+  db = await createTestDatabase({ needsServer: true });
   await addFatContacts(db.pool, FAT_CONTACTS);
 });
 after(async () => {
@@ -30,7 +29,6 @@ after(async () => {
 
 /** Server-side COPYs still running in the test database. */
 async function runningCopies(): Promise<number> {
-  if (db.kind !== 'server') return 0;
   const { rows } = await db.pool.query(
     `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active' AND pid <> pg_backend_pid()`,
   );
@@ -70,7 +68,7 @@ describe("fault: an export's database connection is lost mid-download", () => {
       return rows.some((row) => row.terminated);
     });
 
-  test('its backend is killed while the COPY runs: the download is cut, the process keeps serving', { skip: !ON_SERVER && SERVER_ONLY }, async () => {
+  test('its backend is killed while the COPY runs: the download is cut, the process keeps serving', async () => {
     const exporter = await startExporterProcess({ databaseUrl: db.url, env: { EXPORT_CONCURRENCY: '1' } });
     try {
       const download = await stalledDownload(exporter);
@@ -83,27 +81,23 @@ describe("fault: an export's database connection is lost mid-download", () => {
     }
   });
 
-  test(
-    'its backend is killed after the COPY sent everything, while the client still downloads: the process keeps serving',
-    { skip: !ON_SERVER && SERVER_ONLY },
-    async () => {
-      // Deep network buffers let the server finish the COPY long before the client has read it;
-      // the backend is then killed (an administrator, a database crash) and its last words wait
-      // behind megabytes of CSV until the client catches up.
-      const proxy = await startTcpProxy(db.url, { deepBuffers: true });
-      const exporter = await startExporterProcess({ databaseUrl: proxy.url, env: { EXPORT_CONCURRENCY: '1' } });
-      try {
-        const download = await stalledDownload(exporter);
-        await terminateCopyBackend('idle');
-        await drain(download);
-        assert.equal(download.complete(), true, 'the COPY had sent everything: the client gets the whole CSV');
-        await assertServing(exporter, { export: true });
-      } finally {
-        await exporter.stop();
-        await proxy.close();
-      }
-    },
-  );
+  test('its backend is killed after the COPY sent everything, while the client still downloads: the process keeps serving', async () => {
+    // Deep network buffers let the server finish the COPY long before the client has read it;
+    // the backend is then killed (an administrator, a database crash) and its last words wait
+    // behind megabytes of CSV until the client catches up.
+    const proxy = await startTcpProxy(db.url, { deepBuffers: true });
+    const exporter = await startExporterProcess({ databaseUrl: proxy.url, env: { EXPORT_CONCURRENCY: '1' } });
+    try {
+      const download = await stalledDownload(exporter);
+      await terminateCopyBackend('idle');
+      await drain(download);
+      assert.equal(download.complete(), true, 'the COPY had sent everything: the client gets the whole CSV');
+      await assertServing(exporter, { export: true });
+    } finally {
+      await exporter.stop();
+      await proxy.close();
+    }
+  });
 
   test('its network connection drops: the download is cut, the process keeps serving', async () => {
     const proxy = await startTcpProxy(db.url);

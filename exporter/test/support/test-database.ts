@@ -3,6 +3,7 @@ import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { startPrivatePostgres } from './private-postgres.js';
 
 export interface TestDatabase {
   url: string;
@@ -12,13 +13,42 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  migrate?: boolean;
+  /** The server to create the database on (default TEST_DATABASE_URL; undefined: PGlite). */
+  serverUrl?: string;
+  /**
+   * The test needs a PostgreSQL server, not PGlite: several sessions at once (a lock one session
+   * holds while the others go on), backends to terminate. Without TEST_DATABASE_URL the database
+   * is then made on a private server of the test file's own (PostgreSQL's server programs, which
+   * `npm test` installs), destroyed with it.
+   */
+  needsServer?: boolean;
+}
+
 /**
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named
  * by TEST_DATABASE_URL (dropped afterwards), or an in-memory embedded PGlite when it is unset.
  * Both are real PostgreSQL reached through the same `pg` driver and migrations.
  */
-export async function createTestDatabase(options: { migrate?: boolean; serverUrl?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = 'serverUrl' in options ? options.serverUrl : process.env.TEST_DATABASE_URL;
+  if (options.needsServer && !serverUrl) {
+    const server = await startPrivatePostgres();
+    try {
+      const db = await createTestDatabase({ migrate: options.migrate, serverUrl: server.url });
+      return {
+        ...db,
+        async drop() {
+          await db.drop();
+          await server.destroy();
+        },
+      };
+    } catch (error) {
+      await server.destroy();
+      throw error;
+    }
+  }
   let url: string;
   let dispose: () => Promise<void>;
   let kind: TestDatabase['kind'];
