@@ -7,10 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { createPool } from '../../src/db/pool.js';
 import { SECTIONS } from '../../src/sections/index.js';
+import { REVENUE_BETWEEN_SQL } from '../../src/sections/revenue.js';
 import { DEMAND_WINDOW_INTERVALS, SERVE_EXPIRED_INTERVALS } from '../../src/snapshot/snapshot-service.js';
 import { paymentsSection } from '../support/extra-section.js';
 import { fixtures } from '../support/fixtures.js';
 import { getJson } from '../support/http.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestExporter, type TestExporter } from '../support/test-exporter.js';
 import { waitFor } from '../support/wait-for.js';
@@ -24,7 +26,8 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
   let pool: pg.Pool;
   let userId: string;
   before(async () => {
-    db = await createTestDatabase();
+    // A lock one session holds while the exporter's sessions wait: a PostgreSQL server (PGlite is one session).
+    db = await createTestDatabase({ needsServer: true });
     pool = createPool(db.url, { max: 4, applicationName: EXPORTER_APPLICATION });
     userId = await fixtures(db.pool).user();
   });
@@ -91,6 +94,90 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
       await waitFor('the refreshed snapshot', async () => (await get(exporter)).body.generatedAt !== first.body.generatedAt);
     } finally {
       await exporter.close();
+    }
+  });
+
+  test('a custom range is computed once per interval; past it, viewers get the figures on hand at once while one recomputation waits', async () => {
+    const intervalMs = 5_000;
+    const exporter = await start(intervalMs);
+    /** The exporter's custom-range statements waiting for a lock right now (pg_stat_activity keeps the text's first 1 kB). */
+    const rangesBlocked = async () =>
+      (
+        await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND starts_with($2, query)`,
+          [EXPORTER_APPLICATION, REVENUE_BETWEEN_SQL],
+        )
+      ).rows[0]!.n;
+    try {
+      const home = (await get(exporter, '/api/monitoring/dashboard')).body;
+      // Grafana's "this month": its first and its last millisecond, not the snapshot's exclusive end.
+      const path = `/api/monitoring/dashboard?from=${Date.parse(home.revenue.from)}&to=${Date.parse(home.revenue.to) - 1}`;
+      const first = await get(exporter, path);
+      const computedBy = Date.now();
+      assert.equal(first.status, 200);
+      await fixtures(db.pool).payment(userId, { amount: '10.00', status: 'paid', currency: 'IDR', paidAt: new Date() });
+      assert.equal((await get(exporter, path)).body.revenue.amount, first.body.revenue.amount, 'within its interval: computed once');
+
+      const lock = await lockPayments();
+      try {
+        await sleep(Math.max(0, computedBy + intervalMs - Date.now()));
+        const answers: Array<Awaited<ReturnType<typeof get>>> = [];
+        for (let viewer = 0; viewer < 20; viewer += 1) void get(exporter, path).then((answer) => answers.push(answer));
+        await waitFor('20 answers while the database is locked', () => answers.length === 20);
+        assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([200]));
+        assert.deepEqual(new Set(answers.map((answer) => answer.body.revenue.amount)), new Set([first.body.revenue.amount]), 'the figures on hand');
+        assert.equal(await waitFor('the recomputation, waiting behind the lock', rangesBlocked), 1, 'one recomputation for 20 viewers');
+      } finally {
+        await lock.release();
+      }
+      const paid = Math.round((first.body.revenue.amount + 10) * 100) / 100;
+      await waitFor('the recomputed figures, with the new payment', async () => (await get(exporter, path)).body.revenue.amount === paid);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('a range unasked for two intervals waits for new figures; when the database fails it is served on, flagged stale, a new range is a 503; both recover', async () => {
+    const intervalMs = 1_000;
+    const proxy = await startTcpProxy(db.url);
+    const proxiedPool = createPool(proxy.url, { max: 4, applicationName: EXPORTER_APPLICATION });
+    const exporter = await startTestExporter({ pool: proxiedPool, sections: SECTIONS_READING_PAYMENTS, config: { refreshIntervalMs: intervalMs } });
+    const range = (from: string, to: string) => `/api/monitoring/dashboard?from=${from}&to=${to}`;
+    const asked = range('2026-01-01', '2026-02-01');
+    const fresh = range('2025-01-01', '2025-02-01');
+    try {
+      const first = await get(exporter, asked);
+      assert.equal(first.status, 200);
+      await fixtures(db.pool).payment(userId, { amount: '10.00', status: 'paid', currency: 'IDR', paidAt: new Date('2026-01-15T00:00:00Z') });
+      await sleep(SERVE_EXPIRED_INTERVALS * intervalMs);
+      const before = await get(exporter, asked);
+      assert.equal(before.body.revenue.amount, Math.round((first.body.revenue.amount + 10) * 100) / 100, 'figures that old wait for a recomputation');
+      assert.equal(before.body.stale, false);
+      proxy.cut();
+      try {
+        const stale = await waitFor('the range served flagged stale', async () => {
+          const answer = await get(exporter, asked);
+          return answer.body.stale === true && answer;
+        });
+        assert.equal(stale.status, 200);
+        assert.deepEqual(stale.body.revenue, before.body.revenue, 'the last figures of the range');
+        const unknown = await get(exporter, fresh);
+        assert.equal(unknown.status, 503);
+        assert.equal(unknown.body.error.code, 'unavailable');
+        assert.equal(unknown.headers.get('retry-after'), '5');
+        // Well past the time an unused range is kept: still served while the database fails.
+        await sleep(3 * intervalMs);
+        assert.deepEqual((await get(exporter, asked)).body.revenue, before.body.revenue);
+      } finally {
+        proxy.restore();
+      }
+      await waitFor('fresh figures once the database is back', async () => (await get(exporter, asked)).body.stale === false);
+      await waitFor('the new range computed', async () => (await get(exporter, fresh)).status === 200);
+    } finally {
+      await exporter.close();
+      await proxiedPool.end();
+      await proxy.close();
     }
   });
 

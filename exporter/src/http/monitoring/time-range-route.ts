@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { TimeRange } from '../../sections/presentation.js';
 import type { Section } from '../../sections/section.js';
@@ -7,6 +6,7 @@ import type { SnapshotService } from '../../snapshot/snapshot-service.js';
 import { HttpError } from '../errors.js';
 import { timeRangeSchema } from '../time-range.js';
 import { badQuery } from './query-errors.js';
+import { RangedFigures } from './ranged-figures.js';
 import { currentSnapshot, sendSection } from './snapshot-response.js';
 
 export interface TimeRangeRouteOptions {
@@ -21,26 +21,17 @@ export interface TimeRangeRouteOptions {
 
 /**
  * A section whose figures follow a `from`/`to` range (the home dashboard's revenue). The default
- * range comes from the snapshot; another range is computed on demand, but viewers of one dashboard
- * share a range: each range's figures are cached for one refresh interval, single-flight, and laid
- * over the current snapshot's body.
+ * range comes from the snapshot; another range's figures come from RangedFigures (computed once per
+ * refresh interval, served stale-while-revalidate) and are laid over the current snapshot's body.
  */
 export function timeRangeRoute(options: TimeRangeRouteOptions): RequestHandler {
   const { section } = options;
   const { timeRange } = section;
   const rangeSchema = timeRangeSchema(options.reportTimeZone);
-  const rangedCache = new LRUCache<string, Promise<object>>({ max: 256, ttl: options.refreshIntervalMs });
-  const rangedFor = (from: Date, to: Date): Promise<object> => {
-    const key = `${from.getTime()}:${to.getTime()}`;
-    let pending = rangedCache.get(key);
-    if (!pending) {
-      const context = { now: new Date(), currency: options.currency, reportTimeZone: options.reportTimeZone };
-      pending = timeRange.forRange({ from, to }, { pool: options.pool, context }) as Promise<object>;
-      pending.catch(() => rangedCache.delete(key));
-      rangedCache.set(key, pending);
-    }
-    return pending;
-  };
+  const ranged = new RangedFigures(options.refreshIntervalMs, (from, to) => {
+    const context = { now: new Date(), currency: options.currency, reportTimeZone: options.reportTimeZone };
+    return timeRange.forRange({ from, to }, { pool: options.pool, context }) as Promise<object>;
+  });
 
   return async (req, res) => {
     const range = rangeSchema.safeParse(req.query);
@@ -51,12 +42,12 @@ export function timeRangeRoute(options: TimeRangeRouteOptions): RequestHandler {
     const snapshotRange = timeRange.rangeOf(body);
     const isSnapshotRange = !from || !to || (from.toISOString() === snapshotRange.from && to.toISOString() === snapshotRange.to);
     if (isSnapshotRange) return sendSection(res, view, section.name);
-    let ranged: object;
+    let figures: object;
     try {
-      ranged = await rangedFor(from, to);
+      figures = await ranged.get(from, to);
     } catch {
       throw new HttpError(503, 'unavailable', 'database unavailable: figures for a custom range cannot be computed', { 'Retry-After': '5' });
     }
-    sendSection(res, view, section.name, { ...body, ...ranged });
+    sendSection(res, view, section.name, { ...body, ...figures });
   };
 }
