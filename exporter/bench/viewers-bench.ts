@@ -2,6 +2,9 @@
 // is single-flight and refreshed at most once per interval, so the database load must not grow
 // with the audience. Viewers poll every section and /metrics; statements are counted on the
 // wire (statement-counter.ts) and, on a server, cross-checked with pg_stat_database.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SECTIONS } from '../src/sections/index.js';
 import { startChildExporter, type ChildExporter } from './child-exporter.js';
@@ -9,6 +12,7 @@ import { FOLD_STATEMENTS } from '../src/aggregates/fold.js';
 import { distinctQueries } from './refresh-bench.js';
 import { startStatementCounter } from './statement-counter.js';
 import { percentile, sleep } from './stats.js';
+import type { ViewerLoadPlan, ViewerLoadResult } from './viewer-load.js';
 
 export const VIEWER_REFRESH_INTERVAL_SECONDS = 5;
 export const VIEWER_POLL_SECONDS = 1;
@@ -23,6 +27,9 @@ export interface ViewersRun {
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
+  /** The load generator's own event-loop delay, p99 and max (ms): part of the latencies is its. */
+  generatorLoopDelayP99Ms: number;
+  generatorLoopDelayMaxMs: number;
   statements: number;
   statementsPerMinute: number;
   /** Transactions the server counted for the database over the exporter's whole life (cross-check). */
@@ -76,32 +83,19 @@ async function grafanaMonthRange(exporter: ChildExporter): Promise<string> {
   return `from=${Date.parse(body.revenue.from)}&to=${Date.parse(body.revenue.to) - 1}`;
 }
 
-async function viewer(
-  exporter: ChildExporter,
-  paths: string[],
-  until: number,
-  counts: { requests: number; failed: number; latenciesMs: number[] },
-): Promise<void> {
-  await sleep(Math.random() * VIEWER_POLL_SECONDS * 1000); // viewers do not open their dashboards in step
-  while (Date.now() < until) {
-    const started = Date.now();
-    await Promise.all(
-      paths.map(async (path) => {
-        const requested = performance.now();
-        try {
-          const response = await fetch(`${exporter.url}${path}`, { headers: exporter.headers });
-          await response.arrayBuffer();
-          counts.latenciesMs.push(performance.now() - requested);
-          counts.requests += 1;
-          if (!response.ok) counts.failed += 1;
-        } catch {
-          counts.requests += 1;
-          counts.failed += 1;
-        }
-      }),
-    );
-    await sleep(Math.max(0, VIEWER_POLL_SECONDS * 1000 - (Date.now() - started)));
-  }
+const VIEWER_LOAD = fileURLToPath(new URL('./viewer-load.ts', import.meta.url));
+
+/** The viewers, in a process of their own (viewer-load.ts says why). */
+async function runViewerLoad(plan: ViewerLoadPlan): Promise<ViewerLoadResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', VIEWER_LOAD, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
+  const [code] = (await once(child, 'close')) as [number | null];
+  const line = stdout.trim().split('\n').pop();
+  if (code !== 0 || !line) throw new Error(`the viewers' load generator failed (exit ${code}): ${stderr.trim()}`);
+  return JSON.parse(line) as ViewerLoadResult;
 }
 
 async function runViewers(
@@ -124,11 +118,17 @@ async function runViewers(
       const range = await grafanaMonthRange(exporter);
       // A viewer of a ranged section (the home dashboard) sends Grafana's month as from/to.
       const paths = [...SECTIONS.map((section) => `/api/monitoring/${section.name}${section.timeRange ? `?${range}` : ''}`), '/metrics'];
-      const counts = { requests: 0, failed: 0, latenciesMs: [] as number[] };
       const startStatements = counter.statements();
       const started = Date.now();
-      const until = started + VIEWER_WINDOW_SECONDS * 1000;
-      await Promise.all(Array.from({ length: viewers }, () => viewer(exporter, paths, until, counts)));
+      const load = await runViewerLoad({
+        url: exporter.url,
+        headers: exporter.headers,
+        paths,
+        viewers,
+        pollMs: VIEWER_POLL_SECONDS * 1000,
+        windowMs: VIEWER_WINDOW_SECONDS * 1000,
+      });
+      // The statement window is the generator's process lifetime: it includes its start-up, when no viewer asks anything.
       const windowSeconds = (Date.now() - started) / 1000;
       const statements = counter.statements() - startStatements;
       await exporter.stop();
@@ -137,11 +137,13 @@ async function runViewers(
       return {
         viewers,
         windowSeconds,
-        requests: counts.requests,
-        failedRequests: counts.failed,
-        latencyP50Ms: percentile(counts.latenciesMs, 50),
-        latencyP99Ms: percentile(counts.latenciesMs, 99),
-        latencyMaxMs: percentile(counts.latenciesMs, 100),
+        requests: load.requests,
+        failedRequests: load.failed,
+        latencyP50Ms: percentile(load.latenciesMs, 50),
+        latencyP99Ms: percentile(load.latenciesMs, 99),
+        latencyMaxMs: percentile(load.latenciesMs, 100),
+        generatorLoopDelayP99Ms: load.loopDelayP99Ms,
+        generatorLoopDelayMaxMs: load.loopDelayMaxMs,
         statements,
         statementsPerMinute: (statements / windowSeconds) * 60,
         serverTransactions: before === undefined || after === undefined ? undefined : after - before,
