@@ -110,6 +110,7 @@ const SETTINGS = {
       .transform((minutes) => minutes * 60_000),
   ),
   liveStreamMax: setting('LIVE_STREAM_MAX', positiveInt(100_000).default(500)),
+  liveStreamMaxPerUser: setting('LIVE_STREAM_MAX_PER_USER', positiveInt(100_000).default(20)),
   /** 0: never; fractions allowed (0.5 = every 30 minutes) */
   aggregateVerifyIntervalMs: setting(
     'AGGREGATE_VERIFY_INTERVAL_HOURS',

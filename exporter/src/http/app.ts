@@ -105,6 +105,7 @@ export function createApp(deps: AppDependencies): ExporterApp {
     sectionNames: deps.sections.map((section) => section.name),
     intervalMs: config.refreshIntervalMs,
     max: config.liveStreamMax,
+    maxPerHolder: config.liveStreamMaxPerUser,
     logger: deps.logger,
     ...deps.liveStreamTimings,
   });

@@ -22,6 +22,8 @@ const RETRY_DELAY_MS = 5_000;
 
 export interface LiveStreamClient {
   res: Response;
+  /** whose credential the stream is on (an account, or the machine token): at most maxPerHolder each */
+  holder: string;
   /** streams with one key share one credential check (a session id; a unique key otherwise) */
   credentialKey: string;
   /** false when the credential is no longer good (the stream ends); throws when that cannot be known */
@@ -41,6 +43,8 @@ export interface LiveStreamsOptions {
   intervalMs: number;
   /** LIVE_STREAM_MAX */
   max: number;
+  /** LIVE_STREAM_MAX_PER_USER: so one account's tabs (or one script) cannot take every stream */
+  maxPerHolder: number;
   logger: Logger;
   /** tests shorten these */
   heartbeatIntervalMs?: number;
@@ -57,6 +61,8 @@ const viewKey = (view: SnapshotView) => `${view.snapshot.generatedAt.toISOString
  */
 export class LiveStreams {
   private readonly streams = new Set<OpenStream>();
+  /** open streams by holder */
+  private readonly held = new Map<string, number>();
   private readonly heartbeatIntervalMs: number;
   private readonly recheckIntervalMs: number;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -85,6 +91,15 @@ export class LiveStreams {
     return this.streams.size >= this.options.max;
   }
 
+  get maxPerHolder(): number {
+    return this.options.maxPerHolder;
+  }
+
+  /** Whether `holder` has as many streams open as one holder may. */
+  holdsMax(holder: string): boolean {
+    return (this.held.get(holder) ?? 0) >= this.options.maxPerHolder;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -111,6 +126,7 @@ export class LiveStreams {
     res.socket?.setKeepAlive(true, 30_000);
     const stream: OpenStream = { ...client };
     this.streams.add(stream);
+    this.held.set(stream.holder, (this.held.get(stream.holder) ?? 0) + 1);
     res.on('close', () => this.remove(stream));
     this.write(stream, STREAM_PREAMBLE);
     const upToDate = lastEventId === view.snapshot.generatedAt.toISOString() && !view.stale;
@@ -124,6 +140,7 @@ export class LiveStreams {
     this.closed = true;
     for (const stream of this.streams) stream.res.end();
     this.streams.clear();
+    this.held.clear();
     this.stop();
   }
 
@@ -145,7 +162,11 @@ export class LiveStreams {
   }
 
   private remove(stream: OpenStream): void {
-    if (this.streams.delete(stream) && this.streams.size === 0) this.stop();
+    if (!this.streams.delete(stream)) return;
+    const held = (this.held.get(stream.holder) ?? 1) - 1;
+    if (held > 0) this.held.set(stream.holder, held);
+    else this.held.delete(stream.holder);
+    if (this.streams.size === 0) this.stop();
   }
 
   private onSnapshot(snapshot: Snapshot): void {

@@ -145,6 +145,52 @@ describe('live stream of snapshots', () => {
   });
 });
 
+describe('live streams per account', () => {
+  it('refuses an account (or the machine token) beyond LIVE_STREAM_MAX_PER_USER with 429, while other accounts get theirs', async () => {
+    const db = await createTestDatabase();
+    const exporter = await startTestExporter({
+      pool: db.pool,
+      env: { REFRESH_INTERVAL_SECONDS: '3600', LIVE_STREAM_MAX: '10', LIVE_STREAM_MAX_PER_USER: '2' },
+    });
+    const { liveStreams } = exporter.exporter.exporterApp;
+    const open: EventStream[] = [];
+    const stream = async (headers: Record<string, string>) => {
+      const opened = await openEventStream(`${exporter.url}/api/monitoring/stream`, headers);
+      open.push(opened);
+      return opened;
+    };
+    const bearer = (id: string) => ({ Authorization: `Bearer ${exporter.tokenFor('monitoring', { id, email: `${id}@test.example` })}` });
+    try {
+      const first = await Promise.all([stream(bearer('ana')), stream(bearer('ana'))]);
+      assert.deepEqual(
+        first.map((opened) => opened.status),
+        [200, 200],
+      );
+      const refused = await stream(bearer('ana'));
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), '60');
+      const { error } = refused.refusal as { error: { code: string; message: string } };
+      assert.equal(error.code, 'rate_limited');
+      assert.match(error.message, /2 live streams open, the most one account may/);
+      assert.equal((await stream(bearer('budi'))).status, 200, 'another account is not held back');
+      assert.deepEqual(
+        (await Promise.all([stream(exporter.authHeaders()), stream(exporter.authHeaders()), stream(exporter.authHeaders())]))
+          .map((opened) => opened.status)
+          .sort(),
+        [200, 200, 429],
+        'the machine token is one holder',
+      );
+      first[0]!.close();
+      await waitUntil(() => liveStreams.size === 4);
+      assert.equal((await stream(bearer('ana'))).status, 200, 'a closed stream frees its place');
+    } finally {
+      for (const opened of open) opened.close();
+      await exporter.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('live stream while the database is down, and at shutdown', () => {
   it('pushes the snapshot again flagged stale, keeps cookie streams open, and goes on after recovery', { timeout: 60_000 }, async () => {
     const db = await createTestDatabase();

@@ -28,35 +28,37 @@ function credentialCheck(req: Request, authenticate: Authenticate): () => Promis
 /**
  * GET /api/monitoring/stream: server-sent events, one `snapshot` event per new snapshot
  * (docs/console.md). Behind the monitoring API's credentials; at most LIVE_STREAM_MAX open at
- * once (429 beyond, with Retry-After); 503 until the first snapshot exists.
+ * once, and LIVE_STREAM_MAX_PER_USER per account (the machine token counts as one): 429 beyond,
+ * with Retry-After; 503 until the first snapshot exists.
  */
 export function liveStreamRoute(options: { streams: LiveStreams; snapshots: SnapshotService; authenticate: Authenticate }): RequestHandler {
   const { streams } = options;
-  const refuseIfFull = () => {
+  const refuse = (message: string) => new HttpError(429, 'rate_limited', message, { 'Retry-After': String(STREAM_REFUSAL_RETRY_SECONDS) });
+  const refuseIfFull = (holder: string) => {
     if (streams.isClosed) throw new HttpError(503, 'unavailable', 'the exporter is shutting down', { 'Retry-After': '5' });
-    if (streams.isFull) {
-      throw new HttpError(
-        429,
-        'rate_limited',
-        `too many live streams are open (at most ${streams.max}): refresh by polling, and try live mode later`,
-        {
-          'Retry-After': String(STREAM_REFUSAL_RETRY_SECONDS),
-        },
-      );
+    if (streams.isFull) throw refuse(`too many live streams are open (at most ${streams.max}): refresh by polling, and try live mode later`);
+    if (streams.holdsMax(holder)) {
+      throw refuse(`this account has ${streams.maxPerHolder} live streams open, the most one account may: close a tab, or refresh by polling`);
     }
   };
   return async (req, res) => {
-    refuseIfFull();
+    const principal = req.principal;
+    const holder = principal?.kind === 'user' ? `user:${principal.id}` : 'machine';
+    refuseIfFull(holder);
     const view = await currentSnapshot(options.snapshots);
-    refuseIfFull(); // others may have opened streams meanwhile
+    refuseIfFull(holder); // others may have opened streams meanwhile
     if (req.method === 'HEAD') {
       res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' });
       return void res.status(200).end();
     }
-    const principal = req.principal;
     const session = principal?.kind === 'user' ? principal.session : undefined;
     streams.open(
-      { res, credentialKey: session ? `session:${session.id}` : `request:${randomUUID()}`, stillAllowed: credentialCheck(req, options.authenticate) },
+      {
+        res,
+        holder,
+        credentialKey: session ? `session:${session.id}` : `request:${randomUUID()}`,
+        stillAllowed: credentialCheck(req, options.authenticate),
+      },
       view,
       req.get('last-event-id'),
     );
