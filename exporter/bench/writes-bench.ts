@@ -160,6 +160,61 @@ export async function messageTriggers(client: pg.Client): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/**
+ * Outgoing messages for the statements that need a row of their own (an UPDATE, a DELETE), in
+ * random order, so no two statements touch the same row and a delete never misses. However fast
+ * the machine, a measurement never runs dry: before each one the supply is topped up (untimed)
+ * to twice the most rows one measurement has taken so far.
+ */
+class MessageSupply {
+  private ids: string[] = [];
+  private mostUsed = 50_000;
+  /** Rows handed out so far. */
+  taken = 0;
+
+  constructor(
+    private readonly admin: pg.Client,
+    private readonly deviceIds: string[],
+  ) {}
+
+  async load(): Promise<void> {
+    const { rows } = await this.admin.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "type" = 'outgoing' ORDER BY random()`);
+    this.ids = rows.map((row) => row.id);
+  }
+
+  readonly next = (): string => {
+    const id = this.ids.pop();
+    if (id === undefined)
+      throw new Error(`the writes bench ran out of messages after ${this.taken} (topped up to ${2 * this.mostUsed} before each measurement)`);
+    this.taken += 1;
+    return id;
+  };
+
+  used(rows: number): void {
+    this.mostUsed = Math.max(this.mostUsed, rows);
+  }
+
+  async topUp(): Promise<void> {
+    const missing = 2 * this.mostUsed - this.ids.length;
+    if (missing <= 0) return;
+    const device = this.deviceIds[Math.floor(Math.random() * this.deviceIds.length)]!;
+    const { rows } = await this.admin.query<{ id: string }>(
+      `INSERT INTO "Message" (${MESSAGE_COLUMNS})
+       SELECT gen_random_uuid()::text, $1, 'outgoing', 'sent', '6281234567890@s.whatsapp.net', 'bench message', now()
+         FROM generate_series(1, $2::int)
+       RETURNING "id"`,
+      [device, missing],
+    );
+    // In random order (as the loaded ones), behind the ids on hand: next() takes from the end.
+    const added = rows.map((row) => row.id);
+    for (let index = added.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(Math.random() * (index + 1));
+      [added[index], added[other]] = [added[other]!, added[index]!];
+    }
+    this.ids = [...added, ...this.ids];
+  }
+}
+
 export interface WritesOptions {
   /** A scratch database with synthetic data: its triggers are switched off and on, its rows written. */
   databaseUrl: string;
@@ -186,16 +241,9 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
     const triggers = await messageTriggers(admin);
     const synchronousCommit = (await admin.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
     const deviceIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Device" ORDER BY "id" LIMIT 1000`)).rows.map((row) => row.id);
-    // Outgoing messages in random order: each update and each delete takes the next one, so no two
-    // statements touch the same row and a delete never misses.
-    const messageIds = (await admin.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "type" = 'outgoing' ORDER BY random()`)).rows.map(
-      (row) => row.id,
-    );
-    let taken = 0;
-    const next = () => {
-      if (taken >= messageIds.length) throw new Error(`the writes bench used up the ${messageIds.length} messages of its scratch database`);
-      return messageIds[taken++]!;
-    };
+    const supply = new MessageSupply(admin, deviceIds);
+    await supply.load();
+    const next = supply.next;
     const setTriggers = (enabled: boolean) => admin.query(`ALTER TABLE "Message" ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`);
     const cases: WriteCaseResult[] = [];
     try {
@@ -203,15 +251,19 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
         const sides = { enabled: { perSecond: [] as number[], ms: [] as number[] }, disabled: { perSecond: [] as number[], ms: [] as number[] } };
         // A short untimed warm-up of each side: connections, plans, caches.
         for (const enabled of [true, false]) {
+          await supply.topUp();
           await setTriggers(enabled);
           await measure(clients, 0.5, (client) => client.query(writeCase.sql, writeCase.params(next)));
         }
         for (let round = 0; round < WRITE_ROUNDS; round += 1) {
           const order = round % 2 === 0 ? [true, false] : [false, true];
           for (const enabled of order) {
+            await supply.topUp();
             await setTriggers(enabled);
             await options.between?.(admin);
+            const taken = supply.taken;
             const result = await measure(clients, options.seconds, (client) => client.query(writeCase.sql, writeCase.params(next)));
+            supply.used(supply.taken - taken);
             const side = enabled ? sides.enabled : sides.disabled;
             side.perSecond.push(result.perSecond);
             side.ms.push(...result.ms);
@@ -223,6 +275,7 @@ export async function benchWrites(options: WritesOptions): Promise<WritesResult>
           medianStatementMs: median(side.ms),
         });
         await setTriggers(true);
+        await supply.topUp();
         const share = await triggerShare(admin, writeCase, next, triggers);
         const enabled = summarise(sides.enabled);
         const disabled = summarise(sides.disabled);
