@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
+import { runJsonLineProcess } from './json-line-process.js';
 import { median } from './stats.js';
 
 export interface HttpRun {
@@ -70,15 +71,7 @@ async function run(
     ...headerArgs,
     url,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
-  const [code] = (await once(child, 'close')) as [number | null];
-  const line = stdout.trim().split('\n').pop();
-  if (code !== 0 || !line) throw new Error(`autocannon failed (exit ${code}): ${stderr.trim()}`);
-  const result = JSON.parse(line) as autocannon.Result;
+  const result = (await runJsonLineProcess(args, 'autocannon')) as autocannon.Result;
   return {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

@@ -2,12 +2,11 @@
 // is single-flight and refreshed at most once per interval, so the database load must not grow
 // with the audience. Viewers poll every section and /metrics; statements are counted on the
 // wire (statement-counter.ts) and, on a server, cross-checked with pg_stat_database.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SECTIONS } from '../src/sections/index.js';
 import { startChildExporter, type ChildExporter } from './child-exporter.js';
+import { runJsonLineProcess } from './json-line-process.js';
 import { FOLD_STATEMENTS } from '../src/aggregates/fold.js';
 import { distinctQueries } from './refresh-bench.js';
 import { startStatementCounter } from './statement-counter.js';
@@ -87,15 +86,7 @@ const VIEWER_LOAD = fileURLToPath(new URL('./viewer-load.ts', import.meta.url));
 
 /** The viewers, in a process of their own (viewer-load.ts says why). */
 async function runViewerLoad(plan: ViewerLoadPlan): Promise<ViewerLoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', VIEWER_LOAD, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
-  const [code] = (await once(child, 'close')) as [number | null];
-  const line = stdout.trim().split('\n').pop();
-  if (code !== 0 || !line) throw new Error(`the viewers' load generator failed (exit ${code}): ${stderr.trim()}`);
-  return JSON.parse(line) as ViewerLoadResult;
+  return (await runJsonLineProcess(['--import', 'tsx', VIEWER_LOAD, JSON.stringify(plan)], "the viewers' load generator")) as ViewerLoadResult;
 }
 
 async function runViewers(
