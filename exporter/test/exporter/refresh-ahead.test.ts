@@ -97,22 +97,23 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
     }
   });
 
+  /** The exporter's custom-range statements waiting for a lock right now (pg_stat_activity keeps the text's first 1 kB). */
+  const RANGE_WAITING = `FROM pg_stat_activity
+    WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND starts_with($2, query)`;
+  const rangesBlocked = async () =>
+    (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n ${RANGE_WAITING}`, [EXPORTER_APPLICATION, REVENUE_BETWEEN_SQL])).rows[0]!.n;
+
+  /** Grafana's "this month": its first and its last millisecond, not the snapshot's exclusive end. */
+  async function grafanaMonth(exporter: TestExporter): Promise<string> {
+    const home = (await get(exporter, '/api/monitoring/dashboard')).body;
+    return `/api/monitoring/dashboard?from=${Date.parse(home.revenue.from)}&to=${Date.parse(home.revenue.to) - 1}`;
+  }
+
   test('a custom range is computed once per interval; past it, viewers get the figures on hand at once while one recomputation waits', async () => {
     const intervalMs = 5_000;
     const exporter = await start(intervalMs);
-    /** The exporter's custom-range statements waiting for a lock right now (pg_stat_activity keeps the text's first 1 kB). */
-    const rangesBlocked = async () =>
-      (
-        await db.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock' AND starts_with($2, query)`,
-          [EXPORTER_APPLICATION, REVENUE_BETWEEN_SQL],
-        )
-      ).rows[0]!.n;
     try {
-      const home = (await get(exporter, '/api/monitoring/dashboard')).body;
-      // Grafana's "this month": its first and its last millisecond, not the snapshot's exclusive end.
-      const path = `/api/monitoring/dashboard?from=${Date.parse(home.revenue.from)}&to=${Date.parse(home.revenue.to) - 1}`;
+      const path = await grafanaMonth(exporter);
       const first = await get(exporter, path);
       const computedBy = Date.now();
       assert.equal(first.status, 200);
@@ -133,6 +134,37 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
       }
       const paid = Math.round((first.body.revenue.amount + 10) * 100) / 100;
       await waitFor('the recomputed figures, with the new payment', async () => (await get(exporter, path)).body.revenue.amount === paid);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  test('a range whose recomputation fails while the snapshot is fresh is served flagged stale, until it is computed again', async () => {
+    const intervalMs = 5_000;
+    const exporter = await start(intervalMs);
+    try {
+      const path = await grafanaMonth(exporter);
+      const first = await get(exporter, path);
+      const computedBy = Date.now();
+      const lock = await lockPayments();
+      try {
+        await sleep(Math.max(0, computedBy + intervalMs - Date.now()));
+        assert.equal((await get(exporter, path)).body.stale, false, 'past its interval, recomputing: not stale');
+        await waitFor('the recomputation, waiting behind the lock', rangesBlocked);
+        // That statement alone fails (the snapshot's refresh keeps waiting, and then succeeds).
+        await db.pool.query(`SELECT pg_cancel_backend(pid) ${RANGE_WAITING}`, [EXPORTER_APPLICATION, REVENUE_BETWEEN_SQL]);
+        const stale = await waitFor('the range flagged stale', async () => {
+          const answer = await get(exporter, path);
+          return answer.body.stale === true && answer;
+        });
+        assert.equal((await exporter.exporter.snapshots.current()).stale, false, 'while the snapshot is not stale: the flag is the range’s own');
+        assert.equal(stale.status, 200);
+        assert.equal(stale.headers.get('warning'), '110 - "stale snapshot: database unavailable"');
+        assert.deepEqual(stale.body.revenue, first.body.revenue, 'the last figures of the range');
+      } finally {
+        await lock.release();
+      }
+      await waitFor('the range fresh again', async () => (await get(exporter, path)).body.stale === false);
     } finally {
       await exporter.close();
     }

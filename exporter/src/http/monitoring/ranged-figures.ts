@@ -18,8 +18,8 @@ interface Entry {
  * Viewers of one dashboard share a range, so each range is computed at most once per refresh
  * interval however many ask; figures past their interval but younger than SERVE_EXPIRED_INTERVALS
  * intervals are served at once while one recomputation runs (stale-while-revalidate); older ones,
- * or a range never asked, wait for the database. When the database fails, the last figures are
- * served on (the response is flagged stale by the snapshot's state). Grafana's "this month" ends
+ * or a range never asked, wait for the database. When a recomputation fails, the last figures
+ * are served on, flagged stale once past their interval. Grafana's "this month" ends
  * at the month's last millisecond, not at the snapshot's exclusive end, so every dashboard viewer
  * takes this path.
  */
@@ -38,8 +38,11 @@ export class RangedFigures {
     return Math.min(this.intervalMs, 5_000);
   }
 
-  /** The range's figures; rejects only when there are none to serve and computing them failed. */
-  get(from: Date, to: Date): Promise<object> {
+  /**
+   * The range's figures, `stale` (as the snapshot's flag) when they are past their interval and
+   * the database failed to give newer ones; rejects only when there are none to serve.
+   */
+  async get(from: Date, to: Date): Promise<{ figures: object; stale: boolean }> {
     const key = `${from.getTime()}:${to.getTime()}`;
     let entry = this.entries.get(key);
     if (!entry) {
@@ -49,9 +52,19 @@ export class RangedFigures {
     const now = Date.now();
     if (!entry.computing && now >= entry.nextAttemptAt) this.recompute(entry, from, to);
     const { figures, computing } = entry;
-    if (figures && (!computing || now - entry.computedAt < SERVE_EXPIRED_INTERVALS * this.intervalMs)) return Promise.resolve(figures);
-    if (!figures) return computing ?? Promise.reject(entry.failure); // none yet, and backing off after a failure
-    return computing!.catch(() => figures);
+    if (!figures) {
+      if (!computing) throw entry.failure; // none yet, and backing off after a failure
+      return { figures: await computing, stale: false };
+    }
+    if (computing && now - entry.computedAt >= SERVE_EXPIRED_INTERVALS * this.intervalMs) {
+      try {
+        return { figures: await computing, stale: false };
+      } catch {
+        // served on, below
+      }
+    }
+    const current = entry.figures!;
+    return { figures: current, stale: entry.failure !== undefined && Date.now() - entry.computedAt >= this.intervalMs };
   }
 
   private recompute(entry: Entry, from: Date, to: Date): void {

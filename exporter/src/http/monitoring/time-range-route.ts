@@ -42,12 +42,12 @@ export function timeRangeRoute(options: TimeRangeRouteOptions): RequestHandler {
     const snapshotRange = timeRange.rangeOf(body);
     const isSnapshotRange = !from || !to || (from.toISOString() === snapshotRange.from && to.toISOString() === snapshotRange.to);
     if (isSnapshotRange) return sendSection(res, view, section.name);
-    let figures: object;
+    let figures: Awaited<ReturnType<RangedFigures['get']>>;
     try {
       figures = await ranged.get(from, to);
     } catch {
       throw new HttpError(503, 'unavailable', 'database unavailable: figures for a custom range cannot be computed', { 'Retry-After': '5' });
     }
-    sendSection(res, view, section.name, { ...body, ...figures });
+    sendSection(res, figures.stale ? { ...view, stale: true } : view, section.name, { ...body, ...figures.figures });
   };
 }
