@@ -103,20 +103,23 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
   const rangesBlocked = async () =>
     (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n ${RANGE_WAITING}`, [EXPORTER_APPLICATION, REVENUE_BETWEEN_SQL])).rows[0]!.n;
 
-  /** Grafana's "this month": its first and its last millisecond, not the snapshot's exclusive end. */
-  async function grafanaMonth(exporter: TestExporter): Promise<string> {
+  /**
+   * Asks for Grafana's "this month" (its first and its last millisecond, not the snapshot's
+   * exclusive end): a custom range, computed by this first request before `computedBy`.
+   */
+  async function grafanaMonth(exporter: TestExporter): Promise<{ path: string; first: Awaited<ReturnType<typeof get>>; computedBy: number }> {
     const home = (await get(exporter, '/api/monitoring/dashboard')).body;
-    return `/api/monitoring/dashboard?from=${Date.parse(home.revenue.from)}&to=${Date.parse(home.revenue.to) - 1}`;
+    const path = `/api/monitoring/dashboard?from=${Date.parse(home.revenue.from)}&to=${Date.parse(home.revenue.to) - 1}`;
+    const first = await get(exporter, path);
+    assert.equal(first.status, 200);
+    return { path, first, computedBy: Date.now() };
   }
 
   test('a custom range is computed once per interval; past it, viewers get the figures on hand at once while one recomputation waits', async () => {
     const intervalMs = 5_000;
     const exporter = await start(intervalMs);
     try {
-      const path = await grafanaMonth(exporter);
-      const first = await get(exporter, path);
-      const computedBy = Date.now();
-      assert.equal(first.status, 200);
+      const { path, first, computedBy } = await grafanaMonth(exporter);
       await fixtures(db.pool).payment(userId, { amount: '10.00', status: 'paid', currency: 'IDR', paidAt: new Date() });
       assert.equal((await get(exporter, path)).body.revenue.amount, first.body.revenue.amount, 'within its interval: computed once');
 
@@ -143,9 +146,7 @@ describe('snapshot refresh ahead (stale-while-revalidate)', () => {
     const intervalMs = 5_000;
     const exporter = await start(intervalMs);
     try {
-      const path = await grafanaMonth(exporter);
-      const first = await get(exporter, path);
-      const computedBy = Date.now();
+      const { path, first, computedBy } = await grafanaMonth(exporter);
       const lock = await lockPayments();
       try {
         await sleep(Math.max(0, computedBy + intervalMs - Date.now()));
