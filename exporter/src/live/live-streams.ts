@@ -61,8 +61,6 @@ const viewKey = (view: SnapshotView) => `${view.snapshot.generatedAt.toISOString
  */
 export class LiveStreams {
   private readonly streams = new Set<OpenStream>();
-  /** open streams by holder */
-  private readonly held = new Map<string, number>();
   private readonly heartbeatIntervalMs: number;
   private readonly recheckIntervalMs: number;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -97,7 +95,9 @@ export class LiveStreams {
 
   /** Whether `holder` has as many streams open as one holder may. */
   holdsMax(holder: string): boolean {
-    return (this.held.get(holder) ?? 0) >= this.options.maxPerHolder;
+    let held = 0;
+    for (const stream of this.streams) if (stream.holder === holder) held += 1;
+    return held >= this.options.maxPerHolder;
   }
 
   get isClosed(): boolean {
@@ -126,7 +126,6 @@ export class LiveStreams {
     res.socket?.setKeepAlive(true, 30_000);
     const stream: OpenStream = { ...client };
     this.streams.add(stream);
-    this.held.set(stream.holder, (this.held.get(stream.holder) ?? 0) + 1);
     res.on('close', () => this.remove(stream));
     this.write(stream, STREAM_PREAMBLE);
     const upToDate = lastEventId === view.snapshot.generatedAt.toISOString() && !view.stale;
@@ -140,7 +139,6 @@ export class LiveStreams {
     this.closed = true;
     for (const stream of this.streams) stream.res.end();
     this.streams.clear();
-    this.held.clear();
     this.stop();
   }
 
@@ -162,11 +160,7 @@ export class LiveStreams {
   }
 
   private remove(stream: OpenStream): void {
-    if (!this.streams.delete(stream)) return;
-    const held = (this.held.get(stream.holder) ?? 1) - 1;
-    if (held > 0) this.held.set(stream.holder, held);
-    else this.held.delete(stream.holder);
-    if (this.streams.size === 0) this.stop();
+    if (this.streams.delete(stream) && this.streams.size === 0) this.stop();
   }
 
   private onSnapshot(snapshot: Snapshot): void {

@@ -23,6 +23,12 @@ interface Entry {
  * at the month's last millisecond, not at the snapshot's exclusive end, so every dashboard viewer
  * takes this path.
  */
+/** A range's figures as served: `stale` as the snapshot's flag. */
+export interface RangedAnswer {
+  figures: object;
+  stale: boolean;
+}
+
 export class RangedFigures {
   private readonly entries: LRUCache<string, Entry>;
 
@@ -42,7 +48,7 @@ export class RangedFigures {
    * The range's figures, `stale` (as the snapshot's flag) when they are past their interval and
    * the database failed to give newer ones; rejects only when there are none to serve.
    */
-  async get(from: Date, to: Date): Promise<{ figures: object; stale: boolean }> {
+  async get(from: Date, to: Date): Promise<RangedAnswer> {
     const key = `${from.getTime()}:${to.getTime()}`;
     let entry = this.entries.get(key);
     if (!entry) {
@@ -63,8 +69,7 @@ export class RangedFigures {
         // served on, below
       }
     }
-    const current = entry.figures!;
-    return { figures: current, stale: entry.failure !== undefined && Date.now() - entry.computedAt >= this.intervalMs };
+    return { figures, stale: entry.failure !== undefined && Date.now() - entry.computedAt >= this.intervalMs };
   }
 
   private recompute(entry: Entry, from: Date, to: Date): void {

@@ -6,7 +6,7 @@ import type { SnapshotService } from '../../snapshot/snapshot-service.js';
 import { HttpError } from '../errors.js';
 import { timeRangeSchema } from '../time-range.js';
 import { badQuery } from './query-errors.js';
-import { RangedFigures } from './ranged-figures.js';
+import { RangedFigures, type RangedAnswer } from './ranged-figures.js';
 import { currentSnapshot, sendSection } from './snapshot-response.js';
 
 export interface TimeRangeRouteOptions {
@@ -42,7 +42,7 @@ export function timeRangeRoute(options: TimeRangeRouteOptions): RequestHandler {
     const snapshotRange = timeRange.rangeOf(body);
     const isSnapshotRange = !from || !to || (from.toISOString() === snapshotRange.from && to.toISOString() === snapshotRange.to);
     if (isSnapshotRange) return sendSection(res, view, section.name);
-    let figures: Awaited<ReturnType<RangedFigures['get']>>;
+    let figures: RangedAnswer;
     try {
       figures = await ranged.get(from, to);
     } catch {
