@@ -134,7 +134,12 @@ describe('console pages in a real browser', () => {
   it('switches every label to Indonesian (no English left), remembers it for the account, and takes screenshots', async () => {
     await setPreferences({ language: null, theme: null });
     await open('/console/profile');
-    await page.selectOption('select[name="language"]', 'id');
+    // The page switches at once and saves the choice with the account: the next page loads read it from there.
+    const [saved] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/api/auth/preferences') && response.request().method() === 'PUT'),
+      page.selectOption('select[name="language"]', 'id'),
+    ]);
+    assert.equal(saved.status(), 200, 'the choice saved with the account');
     await page.locator('html[lang="id"]').waitFor();
     const english = englishOnlyPhrases(catalogue);
     assert.ok(english.length > 50, `${english.length} English phrases to look for`);

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 import { LocationProvider, useLocation } from 'preact-iso';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { orderedSections, type CatalogueSection } from '../api/catalogue.ts';
 import { ApiError } from '../api/http.ts';
 import { SESSION_URLS } from '../api/session.ts';
@@ -147,7 +147,8 @@ function SignedInConsole({ booted }: { booted: BootedConsole }) {
   const choice = preferences.refresh ?? DEFAULT_REFRESH;
   useEffect(() => monitoring.controller.setChoice(choice), [monitoring, choice]);
 
-  useEffect(() => {
+  // With the render, not after the paint: no frame in the shell's language and theme.
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
     document.documentElement.dataset.theme = theme;
   }, [language, theme]);
